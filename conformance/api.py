@@ -1,0 +1,138 @@
+"""The one entry point the CLI and the pytest plugin use.
+
+Everything here takes plain arguments and returns a ``RunResult``; nothing prints, nothing exits.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from . import __version__
+from .engine.static import check_document, load_error_outcomes, subject_of
+from .errors import SpecLoadError, UsageError
+from .model import Outcome, RuleSpec, RunResult, Subject
+from .profiles import ResolvedProfile, load_catalogue, resolve_profile
+from .specs import RefPolicy, load_spec
+from .yamlio import DEFAULT_LIMITS, Limits
+
+Clock = Callable[[], _dt.datetime]
+DEFAULT_PROFILE = "vn-full"
+SPEC_SUFFIXES = (".yaml", ".yml", ".json")
+_LOOKS_LIKE_OPENAPI = re.compile(rb'(^|[\s{,])"?(openapi|swagger)"?\s*:', re.MULTILINE)
+
+
+def default_clock() -> _dt.datetime:
+    """Now, or SOURCE_DATE_EPOCH when set (reproducible builds' convention), in UTC."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.timezone.utc)
+    return _dt.datetime.now(tz=_dt.timezone.utc).replace(microsecond=0)
+
+
+def timestamp(clock: Clock) -> str:
+    return clock().astimezone(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LoadProblem:
+    """A document that could not be read: reported, and the run goes on with the others."""
+
+    path: str
+    message: str
+
+
+@dataclass(slots=True, kw_only=True)
+class LintReport:
+    result: RunResult
+    load_problems: list[LoadProblem] = field(default_factory=list)
+
+
+def collect_specs(paths: Sequence[str]) -> list[str]:
+    """Expand folders into the OpenAPI documents they hold (sorted, so runs are repeatable).
+
+    A file named explicitly is always linted; in a folder, a YAML/JSON file that does not mention
+    `openapi`/`swagger` at all is taken for a fragment or an unrelated file and left out."""
+    out: list[str] = []
+    for path in paths:
+        if os.path.isdir(path):
+            found = []
+            for dirpath, dirnames, filenames in os.walk(path):
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                for name in sorted(filenames):
+                    if name.lower().endswith(SPEC_SUFFIXES):
+                        full = os.path.join(dirpath, name)
+                        if _looks_like_openapi(full):
+                            found.append(full)
+            if not found:
+                raise UsageError("no OpenAPI documents (.yaml, .yml, .json) in this folder", file=path)
+            out.extend(found)
+        elif os.path.exists(path):
+            out.append(path)
+        else:
+            raise UsageError("no such file or folder", file=path)
+    return [os.path.normpath(p) for p in out]
+
+
+def _looks_like_openapi(path: str) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(1 << 16)
+    except OSError:
+        return True  # let the loader report it properly
+    return bool(_LOOKS_LIKE_OPENAPI.search(head))
+
+
+def lint(paths: Sequence[str], *, profile: str | ResolvedProfile = DEFAULT_PROFILE,
+         clock: Clock = default_clock, limits: Limits = DEFAULT_LIMITS, refs: RefPolicy | None = None,
+         progress: Callable[[str], None] | None = None, raise_errors: bool = False,
+         lang: str = "en") -> LintReport:
+    """Run the profile's static rules over documents (files or folders)."""
+    resolved = profile if isinstance(profile, ResolvedProfile) else resolve_profile(profile)
+    files = collect_specs(paths)
+    rules = list(resolved.rules.values())
+    subjects: list[Subject] = []
+    outcomes: list[Outcome] = []
+    problems: list[LoadProblem] = []
+    for path in files:
+        if progress is not None:
+            progress(path)
+        try:
+            doc = load_spec(path, limits=limits, refs=refs)
+        except SpecLoadError as exc:
+            problems.append(LoadProblem(path=path, message=str(exc)))
+            subjects.append(Subject(id=path, kind="spec", path=path))
+            outcomes.extend(load_error_outcomes(path, str(exc), rules))
+            continue
+        subjects.append(subject_of(doc))
+        outcomes.extend(check_document(doc, rules, raise_errors=raise_errors))
+    result = make_result(resolved, subjects, outcomes, clock=clock, lang=lang)
+    return LintReport(result=result, load_problems=problems)
+
+
+def make_result(profile: ResolvedProfile, subjects: Iterable[Subject], outcomes: Iterable[Outcome], *,
+                clock: Clock, lang: str = "en") -> RunResult:
+    subjects = sorted(subjects, key=lambda s: s.id)
+    return RunResult(tool_version=__version__, profile=profile.info(), generated_at=timestamp(clock),
+                     subjects=tuple(subjects), rules=tuple(profile.rules.values()),
+                     outcomes=tuple(sorted(outcomes, key=Outcome.sort_key)), lang=lang)
+
+
+def list_rules(profile: str | None = None) -> list[RuleSpec]:
+    if profile is None:
+        return list(load_catalogue().rules.values())
+    return list(resolve_profile(profile).rules.values())
+
+
+def explain(rule_id: str) -> RuleSpec:
+    cat = load_catalogue()
+    key = rule_id.upper()
+    if key in cat.rules:
+        return cat.rules[key]
+    for rule in cat.rules.values():  # by name too, as ruff does
+        if rule.name == rule_id:
+            return rule
+    raise UsageError(f"unknown rule {rule_id}{cat.suggest(key)}")

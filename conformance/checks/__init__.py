@@ -1,0 +1,1 @@
+"""Check functions, one topic per module. Importing a module registers its checks."""

@@ -1,0 +1,1 @@
+"""Static checks: pure functions of a document node, yielding Problems."""

@@ -1,0 +1,1 @@
+"""Engines turn subjects into Outcomes: static (documents), live (endpoints), graph (inventories)."""

@@ -1,0 +1,1 @@
+"""Reporters are pure functions of a RunResult: same result, same bytes."""

@@ -1,0 +1,139 @@
+"""The versioned JSON result contract (schema: ``builtin/schemas/result.schema.json``).
+
+``dumps`` and ``loads`` round-trip: ``dumps(loads(dumps(r))) == dumps(r)``, which is what lets
+``conformance render`` re-render a saved result without re-running anything.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..errors import UsageError
+from ..model import (
+    Citation,
+    Confidence,
+    Finding,
+    Kind,
+    Location,
+    Outcome,
+    ProfileInfo,
+    RuleSpec,
+    RunResult,
+    Severity,
+    Status,
+    Subject,
+    Text,
+)
+
+SCHEMA_VERSION = "1.0"
+_LOCATION_FIELDS = ("file", "pointer", "line", "column", "method", "path", "operation_id", "url",
+                    "system", "peer")
+
+
+def _text(t: Text) -> dict[str, str]:
+    return {"en": t.en, "vi": t.vi} if t.vi else {"en": t.en}
+
+
+def _location(loc: Location) -> dict[str, Any]:
+    return {k: getattr(loc, k) for k in _LOCATION_FIELDS if getattr(loc, k) is not None}
+
+
+def rule_to_dict(r: RuleSpec) -> dict[str, Any]:
+    return {
+        "id": r.id, "name": r.name, "kind": r.kind.value, "area": r.area,
+        "summary": _text(r.summary), "rationale": _text(r.rationale),
+        "requirements": list(r.requirements),
+        "citations": [{k: v for k, v in (("instrument", c.instrument), ("section", c.section),
+                                         ("url", c.url)) if v} for c in r.citations],
+        "confidence": r.confidence.value, "severity": r.severity.value,
+        "options": dict(r.options), "tags": list(r.tags),
+    }
+
+
+def to_dict(result: RunResult) -> dict[str, Any]:
+    rules = {r.id: r for r in result.rules}
+    outcomes = []
+    for o in result.outcomes:
+        rule = rules.get(o.rule)
+        entry: dict[str, Any] = {
+            "rule": o.rule,
+            "requirements": list(rule.requirements) if rule else [],
+            "subject": o.subject,
+            "status": o.status.value,
+            "severity": o.severity.value,
+            "confidence": rule.confidence.value if rule else None,
+        }
+        if o.reason:
+            entry["reason"] = o.reason
+        entry["findings"] = [_finding(f) for f in o.findings]
+        outcomes.append(entry)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "conformance", "version": result.tool_version},
+        "generated_at": result.generated_at,
+        "lang": result.lang,
+        "profile": {"name": result.profile.name, "version": result.profile.version,
+                    "digest": result.profile.digest},
+        "summary": result.summary(),
+        "subjects": [{k: v for k, v in (("id", s.id), ("kind", s.kind), ("path", s.path), ("title", s.title),
+                                        ("version", s.version), ("base_url", s.base_url),
+                                        ("sha256", s.sha256)) if v is not None}
+                     for s in result.subjects],
+        "rules": [rule_to_dict(r) for r in result.rules],
+        "outcomes": outcomes,
+    }
+
+
+def _finding(f: Finding) -> dict[str, Any]:
+    out: dict[str, Any] = {"rule": f.rule, "severity": f.severity.value, "message": f.message}
+    if f.message_vi:
+        out["message_vi"] = f.message_vi
+    out["location"] = _location(f.location)
+    if f.details:
+        out["details"] = dict(f.details)
+    if f.waiver:
+        out["waiver"] = dict(f.waiver)
+    return out
+
+
+def dumps(result: RunResult) -> str:
+    return json.dumps(to_dict(result), ensure_ascii=False, indent=2, default=str) + "\n"
+
+
+def from_dict(data: dict[str, Any]) -> RunResult:
+    if str(data.get("schema_version", "")).split(".")[0] != SCHEMA_VERSION.split(".")[0]:
+        raise UsageError(f"unsupported result schema_version {data.get('schema_version')!r} "
+                         f"(this tool reads {SCHEMA_VERSION})")
+    rules = tuple(
+        RuleSpec(id=r["id"], name=r["name"], kind=Kind(r["kind"]), target="", check="",
+                 summary=Text(**r["summary"]), rationale=Text(**r["rationale"]),
+                 requirements=tuple(r["requirements"]),
+                 citations=tuple(Citation(**c) for c in r["citations"]),
+                 confidence=Confidence(r["confidence"]), severity=Severity(r["severity"]),
+                 options=r.get("options", {}), tags=tuple(r.get("tags", ())), area=r.get("area", ""))
+        for r in data["rules"])
+    outcomes = tuple(
+        Outcome(rule=o["rule"], subject=o["subject"], status=Status(o["status"]),
+                severity=Severity(o["severity"]), reason=o.get("reason", ""),
+                findings=tuple(Finding(rule=f["rule"], severity=Severity(f["severity"]), message=f["message"],
+                                       message_vi=f.get("message_vi", ""),
+                                       location=Location(**f["location"]), details=f.get("details", {}),
+                                       waiver=f.get("waiver")) for f in o["findings"]))
+        for o in data["outcomes"])
+    subjects = tuple(Subject(**s) for s in data["subjects"])
+    p = data["profile"]
+    return RunResult(tool_version=data["tool"]["version"],
+                     profile=ProfileInfo(name=p["name"], version=p["version"], digest=p["digest"]),
+                     generated_at=data["generated_at"], subjects=subjects, rules=rules, outcomes=outcomes,
+                     lang=data.get("lang", "en"))
+
+
+def loads(text: str, *, path: str = "<result>") -> RunResult:
+    try:
+        data = json.loads(text)
+        return from_dict(data)
+    except UsageError:
+        raise
+    except (ValueError, KeyError, TypeError) as exc:
+        raise UsageError(f"not a conformance result: {type(exc).__name__}: {exc}", file=path) from None

@@ -1,0 +1,54 @@
+"""Structural validation of OpenAPI 2.0 / 3.0 / 3.1: the only module importing openapi-spec-validator.
+
+The validator is given no reference handlers: the document arrives already bundled by ``specs``,
+so any reference it cannot resolve locally is reported, never fetched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from openapi_spec_validator.validation import validators as _v
+
+from .yamlio import join_pointer
+
+_MAX_MESSAGE = 300
+
+
+def _offline(cls: type) -> type:
+    return type("Offline" + cls.__name__, (cls,), {"resolver_handlers": {}})
+
+
+_VALIDATORS = {
+    "swagger2": _offline(_v.OpenAPIV2SpecValidator),
+    "oas30": _offline(_v.OpenAPIV30SpecValidator),
+    "oas31": _offline(_v.OpenAPIV31SpecValidator),
+}
+
+
+def structural_errors(data: Any, family: str | None, version: str | None) -> Iterator[tuple[str, str]]:
+    """Yields (JSON pointer, message) for every structural error; nothing for a valid document."""
+    if not isinstance(data, dict):
+        yield "", "document is not a mapping (object)"
+        return
+    if family is None:
+        if version is None:
+            yield "", "no `openapi` or `swagger` field: not an OpenAPI document"
+        else:
+            yield "", f"unsupported OpenAPI version {version!r} (2.0, 3.0.x and 3.1.x are supported)"
+        return
+    validator = _VALIDATORS[family](data)
+    try:
+        for err in validator.iter_errors():
+            path = getattr(err, "absolute_path", None) or getattr(err, "path", None) or ()
+            yield join_pointer("", *path), _shorten(str(getattr(err, "message", err)))
+    except RecursionError:
+        yield "", "validation gave up: references nest too deeply"
+    except Exception as exc:  # the validator raises (not yields) on unresolvable references
+        yield "", _shorten(f"validation could not complete: {type(exc).__name__}: {exc}")
+
+
+def _shorten(message: str) -> str:
+    message = " ".join(message.split())
+    return message if len(message) <= _MAX_MESSAGE else message[: _MAX_MESSAGE - 1] + "…"

@@ -1,0 +1,472 @@
+"""The only module that parses YAML or JSON text.
+
+Safe by construction: PyYAML's safe loader only (unknown tags such as ``!!python/object`` are
+errors), duplicate keys rejected, alias expansion bounded, size and nesting bounded, strict UTF-8,
+and NaN/Infinity/oversized integers refused. JSON is parsed as JSON (PyYAML is ~37x slower on the
+same text). Mapping keys stay strings as written: plain PyYAML turns ``200:`` into an int, which
+breaks OpenAPI response codes.
+
+Line and column numbers are computed only when a finding needs them (``SourceMap``), so the common
+path pays nothing for them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .errors import SpecLoadError
+
+try:  # the C loader is ~10x faster; fall back to pure Python where libyaml is missing
+    _BaseLoader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on the PyYAML build
+    _BaseLoader = yaml.SafeLoader
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Bounds for untrusted documents. Every one is configurable (CLI ``--max-*`` options)."""
+
+    max_bytes: int = 128 * 1024 * 1024
+    max_depth: int = 400
+    max_aliases: int = 10_000
+    max_expanded_nodes: int = 5_000_000
+
+
+DEFAULT_LIMITS = Limits()
+
+
+# --------------------------------------------------------------------------------------------
+# Reading text
+
+
+def read_text(path: str, *, limits: Limits = DEFAULT_LIMITS) -> tuple[str, str]:
+    """Read a file as strict UTF-8 (a leading BOM is dropped). Returns (text, sha256 of bytes)."""
+    try:
+        size = os.stat(path).st_size
+    except FileNotFoundError:
+        raise SpecLoadError("no such file", file=path) from None
+    except OSError as exc:
+        raise SpecLoadError(f"cannot read: {exc.strerror}", file=path) from None
+    if os.path.isdir(path):
+        raise SpecLoadError("is a folder, not a document", file=path)
+    if size > limits.max_bytes:
+        raise SpecLoadError(f"file is {size:,} bytes, over the limit of {limits.max_bytes:,} "
+                            "(raise it with --max-bytes)", file=path)
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(limits.max_bytes + 1)
+    except OSError as exc:
+        raise SpecLoadError(f"cannot read: {exc.strerror}", file=path) from None
+    if len(raw) > limits.max_bytes:  # grew since stat, or a special file
+        raise SpecLoadError(f"file is over the limit of {limits.max_bytes:,} bytes", file=path)
+    digest = hashlib.sha256(raw).hexdigest()
+    return decode_utf8(raw, path=path), digest
+
+
+def decode_utf8(raw: bytes, *, path: str) -> str:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise SpecLoadError(f"text is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset "
+                            f"{exc.start}); save the file as UTF-8", file=path, line=line,
+                            column=col) from None
+
+
+# --------------------------------------------------------------------------------------------
+# Parsing
+
+
+def guess_format(path: str, text: str) -> str:
+    lower = path.lower()
+    if lower.endswith(".json"):
+        return "json"
+    if lower.endswith((".yaml", ".yml")):
+        return "yaml"
+    return "json" if text.lstrip()[:1] in ("{", "[") else "yaml"
+
+
+def parse(text: str, *, path: str, fmt: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Any:
+    """Parse JSON or YAML text into plain Python data (dict, list, str, int, float, bool, None)."""
+    fmt = fmt or guess_format(path, text)
+    if fmt == "json":
+        return _parse_json(text, path=path, limits=limits)
+    return _parse_yaml(text, path=path, limits=limits)
+
+
+def load_file(path: str, *, limits: Limits = DEFAULT_LIMITS) -> LoadedFile:
+    text, digest = read_text(path, limits=limits)
+    fmt = guess_format(path, text)
+    data = parse(text, path=path, fmt=fmt, limits=limits)
+    return LoadedFile(path=path, text=text, fmt=fmt, data=data, sha256=digest)
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    d = dict(pairs)
+    if len(d) != len(pairs):
+        seen: set[str] = set()
+        for k, _ in pairs:
+            if k in seen:
+                raise _DuplicateKey(k)
+            seen.add(k)
+    return d
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+_json_decoder = json.JSONDecoder(object_pairs_hook=_no_duplicates, parse_constant=_refuse_constant)
+_DEPTH_OPEN = re.compile(r"[\[{]")
+
+
+def _parse_json(text: str, *, path: str, limits: Limits) -> Any:
+    try:
+        data = _json_decoder.decode(text)
+    except json.JSONDecodeError as exc:
+        raise SpecLoadError(f"invalid JSON: {exc.msg}", file=path, line=exc.lineno,
+                            column=exc.colno) from None
+    except _DuplicateKey as exc:
+        line, col = _locate_json_duplicate(text, exc.key)
+        raise SpecLoadError(f"duplicate key {exc.key!r}", file=path, line=line, column=col) from None
+    except RecursionError:
+        raise SpecLoadError(f"nesting is deeper than the parser allows (limit {limits.max_depth})",
+                            file=path) from None
+    except ValueError as exc:  # NaN/Infinity, integers over Python's digit limit
+        raise SpecLoadError(f"invalid JSON value: {exc}", file=path) from None
+    _check_depth(data, path=path, limits=limits)
+    return data
+
+
+def _locate_json_duplicate(text: str, key: str) -> tuple[int | None, int | None]:
+    needle = json.dumps(key)
+    first = text.find(needle + ":") if needle + ":" in text else text.find(needle)
+    second = text.find(needle, first + 1) if first >= 0 else -1
+    if second < 0:
+        return None, None
+    return _line_col(text, second)
+
+
+def _check_depth(data: Any, *, path: str, limits: Limits) -> None:
+    """Iterative depth check: parsers bound recursion, but our own walks must not meet a surprise."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    limit = limits.max_depth
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            raise SpecLoadError(f"nesting deeper than {limit} levels (raise it with --max-depth)",
+                                file=path)
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1) for v in node.values() if isinstance(v, (dict, list)))
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node if isinstance(v, (dict, list)))
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """Safe loader: string keys as written, no duplicates, counted aliases, YAML 1.1 quirks tamed."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.alias_hits = 0
+        self.max_aliases = DEFAULT_LIMITS.max_aliases
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if node in self.constructed_objects:
+            self.alias_hits += 1
+            if self.alias_hits > self.max_aliases:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"more than {self.max_aliases} alias references", node.start_mark)
+        return super().construct_object(node, deep=deep)
+
+    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[str, Any]:
+        if not isinstance(node, yaml.MappingNode):
+            raise yaml.constructor.ConstructorError(None, None, "expected a mapping", node.start_mark)
+        self.flatten_mapping(node)
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                key = key_node.value  # as written: "200" stays "200", "true" stays "true"
+            else:
+                raise yaml.constructor.ConstructorError(
+                    "while constructing a mapping", node.start_mark,
+                    "mapping keys must be plain strings", key_node.start_mark)
+            if key in result:
+                raise _YamlDuplicate(key, key_node.start_mark)
+            result[key] = self.construct_object(value_node, deep=deep)
+        return result
+
+    def construct_yaml_map(self, node: yaml.Node) -> Iterator[dict[str, Any]]:
+        data: dict[str, Any] = {}
+        yield data
+        data.update(self.construct_mapping(node))
+
+
+class _YamlDuplicate(Exception):
+    def __init__(self, key: str, mark: Any) -> None:
+        self.key = key
+        self.mark = mark
+
+
+def _construct_raw_scalar(loader: _Loader, node: yaml.Node) -> str:
+    return str(loader.construct_scalar(node))
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_yaml_map)
+# Dates stay strings, as they are in JSON; OpenAPI validators expect strings.
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_raw_scalar)
+# A bare "=" is YAML 1.1's value tag; js-yaml and the OpenAPI world read it as the string "=".
+_Loader.add_constructor("tag:yaml.org,2002:value", _construct_raw_scalar)
+
+
+def _parse_yaml(text: str, *, path: str, limits: Limits) -> Any:
+    _check_flow_depth(text, path=path, limits=limits)
+    loader = _Loader(text)
+    loader.max_aliases = limits.max_aliases
+    try:
+        data = loader.get_single_data()
+    except _YamlDuplicate as exc:
+        raise SpecLoadError(f"duplicate key {exc.key!r}", file=path, line=exc.mark.line + 1,
+                            column=exc.mark.column + 1) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        if "could not determine a constructor" in problem:
+            problem = problem.replace("could not determine a constructor for the tag",
+                                      "tag not allowed:")
+        raise SpecLoadError(f"invalid YAML: {problem}", file=path,
+                            line=mark.line + 1 if mark else None,
+                            column=mark.column + 1 if mark else None) from None
+    except yaml.YAMLError as exc:
+        raise SpecLoadError(f"invalid YAML: {exc}", file=path) from None
+    except RecursionError:
+        raise SpecLoadError(f"nesting deeper than {limits.max_depth} levels", file=path) from None
+    except ValueError as exc:  # e.g. integers over Python's digit limit
+        raise SpecLoadError(f"invalid value: {exc}", file=path) from None
+    finally:
+        loader.dispose()
+    if loader.alias_hits:
+        _check_expansion(data, path=path, limits=limits)
+    _check_depth(data, path=path, limits=limits)
+    return data
+
+
+_FLOW_CHARS = re.compile(r"[\[\]{}]")
+
+
+def _check_flow_depth(text: str, *, path: str, limits: Limits) -> None:
+    """libyaml composes flow collections recursively in C; refuse absurd nesting before it does.
+
+    Cheap over-approximation: brackets inside quoted strings also count, which only matters for
+    documents that are already absurd."""
+    if text.count("[") + text.count("{") < limits.max_depth:
+        return
+    depth = 0
+    for m in _FLOW_CHARS.finditer(text):
+        depth += 1 if m.group() in "[{" else -1
+        if depth > limits.max_depth:
+            line, col = _line_col(text, m.start())
+            raise SpecLoadError(f"nesting deeper than {limits.max_depth} levels "
+                                "(raise it with --max-depth)", file=path, line=line, column=col)
+        if depth < 0:
+            depth = 0
+
+
+def _check_expansion(data: Any, *, path: str, limits: Limits) -> None:
+    """Aliases share objects; a walk of the document would visit each share again (a "billion
+    laughs" bomb). Count the expanded size with memoisation, so the check itself stays linear."""
+    sizes: dict[int, int] = {}
+    limit = limits.max_expanded_nodes
+
+    def size(node: Any, depth: int) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if depth > limits.max_depth:
+            raise SpecLoadError(f"nesting deeper than {limits.max_depth} levels", file=path)
+        children = node.values() if isinstance(node, dict) else node
+        total = 1
+        for child in children:
+            if isinstance(child, (dict, list)):
+                total += size(child, depth + 1)
+            else:
+                total += 1
+            if total > limit:
+                break
+        sizes[key] = total
+        if total > limit:
+            raise SpecLoadError(f"aliases expand to more than {limit:,} nodes (alias bomb?)",
+                                file=path)
+        return total
+
+    if isinstance(data, (dict, list)):
+        size(data, 1)
+
+
+# --------------------------------------------------------------------------------------------
+# Loaded files and their source maps
+
+
+@dataclass(slots=True)
+class LoadedFile:
+    path: str
+    text: str
+    fmt: str
+    data: Any
+    sha256: str
+    _map: SourceMap | None = field(default=None, repr=False)
+
+    def locate(self, pointer: str) -> tuple[int, int] | None:
+        """(line, column), both 1-based, of the member named by a JSON pointer; computed lazily."""
+        if self._map is None:
+            self._map = SourceMap(self.text, self.fmt)
+        return self._map.locate(pointer)
+
+
+def split_pointer(pointer: str) -> list[str]:
+    if not pointer or pointer == "/":
+        return [] if not pointer else [""]
+    if not pointer.startswith("/"):
+        raise ValueError(f"not a JSON pointer: {pointer!r}")
+    return [p.replace("~1", "/").replace("~0", "~") for p in pointer[1:].split("/")]
+
+
+def escape_token(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def join_pointer(base: str, *tokens: str | int) -> str:
+    return base + "".join("/" + escape_token(str(t)) for t in tokens)
+
+
+class SourceMap:
+    """Maps JSON pointers to (line, column). Built on first use; caches what it scanned."""
+
+    def __init__(self, text: str, fmt: str) -> None:
+        self.text = text
+        self.fmt = fmt
+        self._line_starts: list[int] | None = None
+        self._yaml_root: yaml.Node | None = None
+        self._json_children: dict[int, dict[str, tuple[int, int]]] = {}
+
+    def locate(self, pointer: str) -> tuple[int, int] | None:
+        try:
+            tokens = split_pointer(pointer)
+        except ValueError:
+            return None
+        offset = self._yaml_offset(tokens) if self.fmt == "yaml" else self._json_offset(tokens)
+        return None if offset is None else self._offset_to_line_col(offset)
+
+    def _offset_to_line_col(self, offset: int) -> tuple[int, int]:
+        if self._line_starts is None:
+            starts = [0]
+            find = self.text.find
+            i = find("\n")
+            while i >= 0:
+                starts.append(i + 1)
+                i = find("\n", i + 1)
+            self._line_starts = starts
+        idx = bisect.bisect_right(self._line_starts, offset) - 1
+        return idx + 1, offset - self._line_starts[idx] + 1
+
+    # YAML: libyaml's composer keeps marks; composing is far cheaper than constructing.
+    def _yaml_offset(self, tokens: list[str]) -> int | None:
+        if self._yaml_root is None:
+            try:
+                self._yaml_root = yaml.compose(self.text, Loader=_BaseLoader)
+            except yaml.YAMLError:
+                return None
+        node = self._yaml_root
+        if node is None:
+            return None
+        best = node.start_mark.index
+        for tok in tokens:
+            if isinstance(node, yaml.MappingNode):
+                for k, v in node.value:
+                    if isinstance(k, yaml.ScalarNode) and k.value == tok:
+                        best, node = k.start_mark.index, v
+                        break
+                else:
+                    return best
+            elif isinstance(node, yaml.SequenceNode) and tok.isdigit() and int(tok) < len(node.value):
+                node = node.value[int(tok)]
+                best = node.start_mark.index
+            else:
+                return best
+        return best
+
+    # JSON: walk the text, skipping sibling values with the C decoder; cache each container's
+    # children so many findings in one area cost one scan.
+    _WS = re.compile(r"[ \t\n\r]*")
+
+    def _skip_ws(self, pos: int) -> int:
+        m = self._WS.match(self.text, pos)
+        return m.end() if m else pos
+
+    def _children(self, start: int) -> dict[str, tuple[int, int]]:
+        cached = self._json_children.get(start)
+        if cached is not None:
+            return cached
+        text, dec = self.text, _plain_decoder
+        out: dict[str, tuple[int, int]] = {}
+        pos = self._skip_ws(start + 1)
+        try:
+            if text[start] == "{":
+                while text[pos] != "}":
+                    key, end = dec.raw_decode(text, pos)
+                    key_pos = pos
+                    pos = self._skip_ws(self._skip_ws(end) + 1)  # past ':'
+                    out.setdefault(str(key), (key_pos, pos))
+                    _, end = dec.raw_decode(text, pos)
+                    pos = self._skip_ws(end)
+                    if text[pos] == ",":
+                        pos = self._skip_ws(pos + 1)
+            else:
+                index = 0
+                while text[pos] != "]":
+                    out[str(index)] = (pos, pos)
+                    _, end = dec.raw_decode(text, pos)
+                    pos = self._skip_ws(end)
+                    if text[pos] == ",":
+                        pos = self._skip_ws(pos + 1)
+                    index += 1
+        except (ValueError, IndexError):
+            pass
+        self._json_children[start] = out
+        return out
+
+    def _json_offset(self, tokens: list[str]) -> int | None:
+        pos = self._skip_ws(0)
+        best = pos
+        for tok in tokens:
+            if pos >= len(self.text) or self.text[pos] not in "{[":
+                return best
+            child = self._children(pos).get(tok)
+            if child is None:
+                return best
+            best, pos = child
+        return best
+
+
+_plain_decoder = json.JSONDecoder()
