@@ -138,7 +138,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version and usage errors: argparse has already printed
+        return int(exc.code or 0)
     if not getattr(args, "handler", None):
         parser.print_help()
         return EXIT_ERROR

@@ -112,7 +112,7 @@ def coverage_page(rules: list[RuleSpec], catalogue_path: str) -> str:
         covered += bool(ids)
         note = "" if ids else str((gaps.get("gaps") or {}).get(row["id"], "not yet implemented"))
         lines.append(f"| {row['id']} | {row['check']} | {row['confidence']} | {', '.join(ids)} | {note} |")
-    lines[3:3] = [f"{covered} of {len(rows)} rows have at least one rule.", ""]
+    lines[4:4] = [f"{covered} of {len(rows)} rows have at least one rule.", ""]
     return "\n".join(lines) + "\n"
 
 

@@ -21,6 +21,7 @@ from .model import Location, Problem
 from .yamlio import DEFAULT_LIMITS, Limits, LoadedFile, escape_token, split_pointer
 
 BUNDLE_KEY = "x-conformance-bundle"
+REFUSED_KEY = "<refused>"
 _BUNDLE_PREFIX = "/" + BUNDLE_KEY + "/"
 MAX_REF_CHAIN = 64
 
@@ -167,9 +168,15 @@ class _Bundler:
             if isinstance(node, dict):
                 ref = node.get("$ref")
                 if isinstance(ref, str):
+                    problems = len(self.doc.ref_problems)
                     new = self._rewrite_ref(ref, ptr + "/$ref", file_key=file_key, base=base)
                     if new is not None:
                         node["$ref"] = new
+                    elif len(self.doc.ref_problems) > problems:
+                        # A refused reference must not reach the validator either: its resolver
+                        # would fetch a URL or open a path on its own. Point it at an empty value.
+                        node["$ref"] = "#/" + BUNDLE_KEY + "/" + escape_token(REFUSED_KEY)
+                        self.bundle.setdefault(REFUSED_KEY, {})
                 for k, v in node.items():
                     if isinstance(v, (dict, list)) and k != BUNDLE_KEY:
                         stack.append((v, ptr + "/" + escape_token(k)))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from jsonschema.exceptions import best_match
 from openapi_spec_validator.validation import validators as _v
 
 from .yamlio import join_pointer
@@ -41,12 +42,29 @@ def structural_errors(data: Any, family: str | None, version: str | None) -> Ite
     validator = _VALIDATORS[family](data)
     try:
         for err in validator.iter_errors():
-            path = getattr(err, "absolute_path", None) or getattr(err, "path", None) or ()
-            yield join_pointer("", *path), _shorten(str(getattr(err, "message", err)))
+            path = list(getattr(err, "absolute_path", None) or getattr(err, "path", None) or ())
+            # oneOf/anyOf failures say "X is not valid under any of the given schemas"; the most
+            # relevant sub-error ("'description' is a required property") is what a person can fix.
+            context = getattr(err, "context", None)
+            if context:
+                err = best_match(context) or err
+                path = list(getattr(err, "absolute_path", None) or path)
+            yield join_pointer("", *path), _message(str(getattr(err, "message", err)))
     except RecursionError:
         yield "", "validation gave up: references nest too deeply"
     except Exception as exc:  # the validator raises (not yields) on unresolvable references
         yield "", _shorten(f"validation could not complete: {type(exc).__name__}: {exc}")
+
+
+def _message(message: str) -> str:
+    """First paragraph only (the rest repeats the schema), with the instance dump cut short."""
+    message = message.split("\n\n")[0]
+    for marker in (" is not valid under", " is not of type", " does not match", " is not one of"):
+        head, sep, tail = message.partition(marker)
+        if sep and len(head) > 60:
+            message = head[:57] + "…" + sep + tail
+            break
+    return _shorten(message)
 
 
 def _shorten(message: str) -> str:
