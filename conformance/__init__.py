@@ -6,6 +6,8 @@ The public API is what ``__all__`` lists; everything else may change without not
 __version__ = "0.1.0"
 
 from .api import LintReport, explain, lint, list_rules  # noqa: E402
+from .api_graph import graph_check, load_graph  # noqa: E402
+from .api_live import AuthConfig, test_live  # noqa: E402
 from .errors import (  # noqa: E402
     ConformanceError,
     InventoryError,
@@ -28,6 +30,7 @@ from .model import (  # noqa: E402
 from .profiles import resolve_profile  # noqa: E402
 
 __all__ = [
+    "AuthConfig",
     "Confidence",
     "ConformanceError",
     "Finding",
@@ -46,7 +49,10 @@ __all__ = [
     "UsageError",
     "__version__",
     "explain",
+    "graph_check",
     "lint",
     "list_rules",
+    "load_graph",
     "resolve_profile",
+    "test_live",
 ]

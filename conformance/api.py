@@ -78,12 +78,17 @@ def collect_specs(paths: Sequence[str]) -> list[str]:
 
 
 def _looks_like_openapi(path: str) -> bool:
+    """The key usually comes first, but JSON keys may be in any order (Stripe's sorted spec puts
+    `openapi` after megabytes of `components`): look at the head, then at the whole file."""
     try:
         with open(path, "rb") as fh:
             head = fh.read(1 << 16)
+            if _LOOKS_LIKE_OPENAPI.search(head):
+                return True
+            rest = fh.read(DEFAULT_LIMITS.max_bytes)
     except OSError:
         return True  # let the loader report it properly
-    return bool(_LOOKS_LIKE_OPENAPI.search(head))
+    return bool(_LOOKS_LIKE_OPENAPI.search(head[-64:] + rest))
 
 
 def lint(paths: Sequence[str], *, profile: str | ResolvedProfile = DEFAULT_PROFILE,

@@ -192,6 +192,12 @@ def match(property_name: object) -> Match | None:
     """How ``property_name`` maps to a concept, or None. Non-strings never match."""
     if not isinstance(property_name, str):
         return None
+    return _match(property_name)
+
+
+# Large specs repeat the same few thousand property names hundreds of thousands of times.
+@lru_cache(maxsize=65536)
+def _match(property_name: str) -> Match | None:
     name_words = words(property_name)
     key = "".join(name_words)
     index = _index()

@@ -127,20 +127,21 @@ class _Walker:
                                             ctx={"where": "component", "component": name})
 
     # -- paths and operations ---------------------------------------------------------------
-    def _path_item(self, template: str, item: Any, ptr: str) -> Iterator[Node]:
+    def _path_item(self, template: str, item: Any, ptr: str, *, operations_only: bool = False) -> Iterator[Node]:
         item, ptr = self.doc.resolve(item, ptr)
         if not isinstance(item, dict):
             return
-        yield Node(kind="path", pointer=ptr, value=item, path=template)
+        if not operations_only:
+            yield Node(kind="path", pointer=ptr, value=item, path=template)
         shared = _as_list(item.get("parameters"))
         for method in HTTP_METHODS:
             op = item.get(method)
             if isinstance(op, dict):
                 yield from self._operation(template, method, op, join_pointer(ptr, method),
-                                           shared, ptr)
+                                           shared, ptr, operations_only=operations_only)
 
     def _operation(self, template: str, method: str, op: dict[str, Any], ptr: str,
-                   shared: list[Any], item_ptr: str) -> Iterator[Node]:
+                   shared: list[Any], item_ptr: str, *, operations_only: bool = False) -> Iterator[Node]:
         op_id = op.get("operationId") if isinstance(op.get("operationId"), str) else None
         security = op.get("security", self.data.get("security"))
         params = self._merged_parameters(shared, item_ptr, op, ptr)
@@ -149,6 +150,8 @@ class _Walker:
                ("root" if "security" in self.data else None)}
         loc = {"path": template, "method": method, "operation_id": op_id}
         yield Node(kind="operation", pointer=ptr, value=op, context=ctx, **loc)
+        if operations_only:
+            return
         for p_ptr, param in params:
             if self._once("parameter", p_ptr):
                 yield Node(kind="parameter", pointer=p_ptr, value=param,
@@ -280,8 +283,19 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def operations(doc: SpecDocument) -> Iterator[Node]:
-    """Just the operation nodes (for live checks and cross-spec resolution)."""
-    for node in walk(doc):
-        if node.kind == "operation":
-            yield node
+def operations(doc: SpecDocument) -> list[Node]:
+    """Just the operation nodes, computed once per document: many checks need the whole list, and
+    a full walk (schemas included) per call was the hottest path on large specs."""
+    cached = doc.cache.get("operations")
+    if cached is None:
+        cached = []
+        if isinstance(doc.data, dict):
+            w = _Walker(doc)
+            for source, base in (("paths", "/paths"), ("webhooks", "/webhooks")):
+                items = doc.data.get(source)
+                if isinstance(items, dict):
+                    for template, item in items.items():
+                        cached.extend(w._path_item(template, item, join_pointer(base, template),
+                                                   operations_only=True))
+        doc.cache["operations"] = cached
+    return list(cached)

@@ -55,7 +55,9 @@ def _register(kind: Kind, name: str, target: str, defaults: Mapping[str, Any] | 
               schema: Mapping[str, Any] | None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     def deco(func: Callable[..., Any]) -> Callable[..., Any]:
         existing = _REGISTRY.get(name)
-        if existing is not None and existing.func.__qualname__ != func.__qualname__:
+        same = existing is not None and (existing.func.__module__, existing.func.__qualname__) == (
+            func.__module__, func.__qualname__)  # re-import of the same module is fine; a clash is not
+        if existing is not None and not same:
             raise ValueError(f"check {name!r} registered twice ({existing.func.__module__}, "
                              f"{func.__module__})")
         _REGISTRY[name] = CheckImpl(name=name, kind=kind, target=target, func=func,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import urllib.parse
+import urllib.request
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,6 +46,7 @@ class SpecDocument:
     ref_problems: list[Problem]
     version: str | None
     family: str | None  # "swagger2" | "oas30" | "oas31" | None (unknown)
+    cache: dict[str, Any] = field(default_factory=dict)  # per-document memo for checks (see nodes.operations)
 
     @property
     def sha256(self) -> str:
@@ -134,11 +136,32 @@ def detect_version(data: Any) -> tuple[str | None, str | None]:
     return None, None
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None  # a redirect could lead anywhere; the allow-list names hosts, not chains
+
+
+def fetch_https(url: str, max_bytes: int, *, timeout: float = 10.0) -> bytes:
+    """GET an https URL with certificate verification, no redirects, a timeout and a size cap."""
+    opener = urllib.request.build_opener(_NoRedirect())
+    with opener.open(urllib.request.Request(url, headers={"Accept": "application/json, application/yaml"}),
+                     timeout=timeout) as resp:
+        data: bytes = resp.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise OSError(f"larger than {max_bytes:,} bytes")
+    return data
+
+
 def load_spec(path: str, *, limits: Limits = DEFAULT_LIMITS, refs: RefPolicy | None = None,
               fetch: Any = None) -> SpecDocument:
     """Load a document and every file its ``$ref``s reach. Raises SpecLoadError if the root file
-    cannot be read; problems with referenced files become ``ref_problems`` (findings)."""
+    cannot be read; problems with referenced files become ``ref_problems`` (findings).
+
+    Remote references are fetched (with ``fetch``, by default ``fetch_https``) only when the policy
+    allows remote references, only over https, and only from the listed hosts."""
     refs = refs or RefPolicy()
+    if fetch is None and refs.allow_remote:
+        fetch = fetch_https
     root = yamlio.load_file(path, limits=limits)
     root_dir = os.path.dirname(os.path.realpath(path))
     doc = SpecDocument(path=path, root_dir=root_dir, root=root, data=root.data, files={},

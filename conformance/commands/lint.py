@@ -24,12 +24,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                        description="Check OpenAPI documents (files or folders) against a profile's static rules.")
     p.add_argument("specs", nargs="+", metavar="SPEC", help="OpenAPI document or folder of documents")
     p.add_argument("--profile", default="vn-full", help="built-in profile name or profile file (default vn-full)")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json", "html", "sarif", "junit", "md"), default="text",
+                   help="report format (default text); html/sarif/junit/md are best written with -o")
     p.add_argument("--output", "-o", metavar="FILE", help="write the report here instead of stdout")
     p.add_argument("--fail-on", choices=("error", "warning", "info"), default="error",
                    help="exit 1 when a finding is at or above this severity (default error)")
     p.add_argument("--timestamp", metavar="ISO8601", help="time to record in the result (default now, "
                    "or $SOURCE_DATE_EPOCH); fixes the output bytes")
+    p.add_argument("--baseline", metavar="PREVIOUS.json",
+                   help="fail only on findings that are not in this earlier JSON result")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.add_argument("--verbose", "-v", action="store_true", help="also list skipped rules")
     add_load_options(p)
@@ -61,9 +64,22 @@ def run(args: argparse.Namespace) -> int:
         out(f"conformance: error: {problem.message}\n", err=True)
     if args.format == "json":
         text = json_report.dumps(report.result)
-    else:
+    elif args.format == "text":
         text = text_report.render(report.result, lang=args.lang, verbose=args.verbose)
+    else:
+        from ..reporters import REPORTERS
+
+        extras = {}
+        if args.format == "html":
+            from ..reporters.excerpts import collect_excerpts
+
+            extras["excerpts"] = collect_excerpts(report.result)
+        text = REPORTERS[args.format](report.result, lang=args.lang, extras=extras)
     write_output(text, args.output)
     if report.load_problems:
         return EXIT_ERROR
+    if args.baseline:
+        from ..baseline import baseline_exit_code
+
+        return baseline_exit_code(report.result, args.baseline, args.fail_on)
     return exit_code(report.result, args.fail_on)

@@ -95,7 +95,7 @@ def check_address(obj: Any, ptr: str) -> None:
 def check_new_dossier(body: Any) -> None:
     """Validate a HoSoMoi request body (mirrors the schema in the spec)."""
     _need(isinstance(body, dict), "", "Nội dung phải là đối tượng JSON.")
-    allowed = {"MaTTHC", "MaDonViTiepNhan", "KenhNop", "TrichYeuHoSo", "ChuHoSo", "ThanhPhanHoSo"}
+    allowed = {"MaTTHC", "MaDonViTiepNhan", "KenhNop", "TrichYeuHoSo", "ChuHoSo", "ThanhPhanHoSo", "ThoiDiemNop"}
     for key in body:
         _need(key in allowed, f"/{key}", f"Trường {key} không được hỗ trợ.")
     _string(body, "MaTTHC", "", required=True, pattern=RE_MA_TTHC)

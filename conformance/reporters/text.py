@@ -44,6 +44,6 @@ def render(result: RunResult, *, lang: str = "en", verbose: bool = False) -> str
     statuses = ", ".join(f"{n} {words[k]}" for k, n in s["by_status"].items() if n)
     sev = s["findings_by_severity"]
     findings = ", ".join(f"{n} {(_SEV_VI[k] if lang == 'vi' else k)}" for k, n in sev.items() if n) or words["none"]
-    lines.append(words["summary"].format(rules=len(result.rules), subjects=len(result.subjects),
+    lines.append(words["summary"].format(rules=len({o.rule for o in result.outcomes}), subjects=len(result.subjects),
                                          statuses=statuses or words["none"], findings=findings))
     return "\n".join(lines) + "\n"

@@ -80,3 +80,37 @@ def test_ref_map_reads_url_prefix_from_folder(tmp_path):
     assert doc.ref_problems == []
     value, _ = doc.resolve(doc.data["components"]["schemas"]["A"], "")
     assert value == {"type": "string"}
+
+
+def test_allowed_remote_ref_is_fetched_from_listed_https_host_only(tmp_path):
+    fetched = []
+
+    def fake_fetch(url, max_bytes):
+        fetched.append(url)
+        return b"A: {type: string, maxLength: 12}\n"
+
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n"
+                    "    A: {$ref: 'https://schemas.example.gov.vn/common.yaml#/A'}\n"
+                    "    B: {$ref: 'https://elsewhere.example.com/x.yaml#/B'}\n"
+                    "    C: {$ref: 'http://schemas.example.gov.vn/plain.yaml#/C'}\n")
+    doc = load_spec(str(spec), refs=RefPolicy(allow_remote=True, allowed_hosts=("schemas.example.gov.vn",)),
+                    fetch=fake_fetch)
+    assert fetched == ["https://schemas.example.gov.vn/common.yaml"]
+    assert len(doc.ref_problems) == 2
+    value, _ = doc.resolve(doc.data["components"]["schemas"]["A"], "")
+    assert value == {"type": "string", "maxLength": 12}
+    assert doc.location("/x-conformance-bundle/https:~1~1schemas.example.gov.vn~1common.yaml/A").file == \
+        "https://schemas.example.gov.vn/common.yaml"
+
+
+def test_failed_remote_fetch_is_a_finding_not_a_crash(tmp_path):
+    def failing_fetch(url, max_bytes):
+        raise OSError("connection refused")
+
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n"
+                    "    A: {$ref: 'https://schemas.example.gov.vn/common.yaml#/A'}\n")
+    doc = load_spec(str(spec), refs=RefPolicy(allow_remote=True, allowed_hosts=("schemas.example.gov.vn",)),
+                    fetch=failing_fetch)
+    assert len(doc.ref_problems) == 1 and "connection refused" in doc.ref_problems[0].message

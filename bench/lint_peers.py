@@ -1,0 +1,219 @@
+#!/usr/bin/env python3
+"""Lint speed side by side: conformance (vn-full) against Redocly CLI and Spectral.
+
+    python bench/lint_peers.py [--runs 3] [--skip-spectral] [--corpus ../shared/corpus]
+                               [--cases github,stripe,apis-guru] [--npm-dir DIR] [--keep]
+
+Installs ``@redocly/cli`` and ``@stoplight/spectral-cli`` from the npm registry into a temporary
+folder (``npm install --prefix TMP``), writes a Spectral ruleset (``extends: spectral:oas``) and
+runs, per case, each tool ``--runs`` times in a fresh process: wall time (median) and peak
+memory (max RSS of the process tree: ``/usr/bin/time -v`` when present, else
+``getrusage(RUSAGE_CHILDREN)`` of a one-shot helper process). Prints a Markdown table with our
+time and memory as ratios to each peer. Exit codes of the linters are ignored (findings make them
+non-zero); a tool that crashes or prints nothing is marked as failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+DEFAULT_CORPUS = os.path.join(os.path.dirname(ROOT), "shared", "corpus")
+CASES = {
+    "github": ("GitHub REST API, 13 MB JSON", "github/api.github.com.json"),
+    "stripe": ("Stripe, 4 MB JSON", "stripe/spec3.json"),
+    "apis-guru": ("APIs.guru subset (folder)", "apis-guru"),
+}
+PEER_PACKAGES = ("@redocly/cli", "@stoplight/spectral-cli")
+SUFFIXES = (".json", ".yaml", ".yml")
+
+
+@dataclass
+class Sample:
+    seconds: float
+    max_rss_kb: int
+    ok: bool
+
+
+def _conformance_bin() -> list[str]:
+    exe = shutil.which("conformance", path=os.path.dirname(sys.executable)) or shutil.which("conformance")
+    return [exe] if exe else [sys.executable, "-m", "conformance"]
+
+
+def install_peers(prefix: str) -> dict[str, str]:
+    subprocess.run(["npm", "install", "--prefix", prefix, "--no-audit", "--no-fund", "--loglevel=error",
+                    *PEER_PACKAGES], check=True)
+    bin_dir = os.path.join(prefix, "node_modules", ".bin")
+    return {"redocly": os.path.join(bin_dir, "redocly"), "spectral": os.path.join(bin_dir, "spectral")}
+
+
+def _files(target: str) -> list[str]:
+    """Peers get the same documents conformance finds in a folder (it skips non-OpenAPI YAML)."""
+    if not os.path.isdir(target):
+        return [target]
+    sys.path.insert(0, ROOT)
+    from conformance.api import collect_specs
+
+    return collect_specs([target])
+
+
+def commands(tool: str, target: str, bins: dict[str, str], tmp: str) -> list[str]:
+    if tool == "conformance":
+        return [*_conformance_bin(), "lint", "--profile", "vn-full", "-q", "--format", "json",
+                "-o", os.path.join(tmp, "conformance.json"), target]
+    files = _files(target)
+    if tool == "redocly":
+        return [bins["redocly"], "lint", "--extends", "recommended", *files]
+    ruleset = os.path.join(tmp, ".spectral.yaml")
+    return [bins["spectral"], "lint", "--ruleset", ruleset, "--quiet", "--format", "json",
+            "--output", os.path.join(tmp, "spectral.json"), *files]
+
+
+def measure(cmd: list[str], env: dict[str, str]) -> Sample:
+    time_bin = "/usr/bin/time"
+    if os.path.exists(time_bin):
+        start = time.perf_counter()
+        proc = subprocess.run([time_bin, "-v", *cmd], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True)
+        seconds = time.perf_counter() - start
+        rss = 0
+        for line in proc.stderr.splitlines():
+            if "Maximum resident set size" in line:
+                rss = int(line.rsplit(":", 1)[1])
+        ok = "Command terminated by signal" not in proc.stderr and rss > 0
+        return Sample(seconds, rss, ok and proc.returncode in (0, 1, 2))
+    # A one-shot helper: RUSAGE_CHILDREN of a fresh process covers exactly this command.
+    helper = ("import json,resource,subprocess,sys,time;t=time.perf_counter();"
+              "r=subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,stderr=subprocess.DEVNULL);"
+              "print(json.dumps([time.perf_counter()-t,"
+              "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,r.returncode]))")
+    out = subprocess.run([sys.executable, "-c", helper, *cmd], env=env, capture_output=True, text=True)
+    seconds, rss, code = json.loads(out.stdout)
+    return Sample(seconds, rss, code in (0, 1, 2))
+
+
+def _machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        with open("/proc/meminfo", encoding="utf-8") as fh:
+            mem = f", {int(fh.readline().split()[1]) // 1024 // 1024} GB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    return f"{os.cpu_count()} cores, {cpu}{mem}, {platform.system()} {platform.release()}"
+
+
+def _fmt_ratio(ours: float, theirs: float) -> str:
+    return f"{ours / theirs:.2f}" if theirs > 0 else "n/a"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--skip-spectral", action="store_true", help="Spectral takes minutes on GitHub")
+    ap.add_argument("--corpus", default=DEFAULT_CORPUS)
+    ap.add_argument("--cases", default=",".join(CASES))
+    ap.add_argument("--npm-dir", default=None, help="reuse an npm prefix with the peers installed")
+    ap.add_argument("--keep", action="store_true", help="keep the temporary npm folder")
+    ap.add_argument("--json", default=None, help="also write raw samples to this file")
+    args = ap.parse_args(argv)
+
+    tmp = tempfile.mkdtemp(prefix="lint-peers-")
+    prefix = args.npm_dir or os.path.join(tmp, "npm")
+    try:
+        if args.npm_dir and os.path.exists(os.path.join(prefix, "node_modules", ".bin", "redocly")):
+            bin_dir = os.path.join(prefix, "node_modules", ".bin")
+            bins = {"redocly": os.path.join(bin_dir, "redocly"),
+                    "spectral": os.path.join(bin_dir, "spectral")}
+        else:
+            print(f"installing {' '.join(PEER_PACKAGES)} into {prefix} …", file=sys.stderr)
+            bins = install_peers(prefix)
+        with open(os.path.join(tmp, ".spectral.yaml"), "w", encoding="utf-8") as fh:
+            fh.write("extends: spectral:oas\n")
+        versions = {
+            "redocly": subprocess.run([bins["redocly"], "--version"], capture_output=True,
+                                      text=True).stdout.strip(),
+            "spectral": subprocess.run([bins["spectral"], "--version"], capture_output=True,
+                                       text=True).stdout.strip(),
+        }
+        env = dict(os.environ, REDOCLY_TELEMETRY="off", REDOCLY_SUPPRESS_UPDATE_NOTICE="true",
+                   NODE_OPTIONS=os.environ.get("NODE_OPTIONS", ""))
+        env.pop("CONFORMANCE_CACHE_DIR", None)  # a warm verdict cache would flatter us
+        tools = ["conformance", "redocly"] + ([] if args.skip_spectral else ["spectral"])
+        results: dict[str, dict[str, list[Sample]]] = {}
+        for case in args.cases.split(","):
+            label, rel = CASES[case]
+            target = os.path.join(args.corpus, rel)
+            results[case] = {}
+            for tool in tools:
+                cmd = commands(tool, target, bins, tmp)
+                samples = []
+                for i in range(args.runs):
+                    s = measure(cmd, env)
+                    samples.append(s)
+                    print(f"{case:10} {tool:12} run {i + 1}: {s.seconds:7.2f} s "
+                          f"{s.max_rss_kb / 1024:7.0f} MB{'' if s.ok else '  (FAILED)'}",
+                          file=sys.stderr, flush=True)
+                results[case][tool] = samples
+        print(render(results, tools, args.runs, versions))
+        if args.json:
+            with open(args.json, "w", encoding="utf-8") as fh:
+                json.dump({c: {t: [s.__dict__ for s in v] for t, v in r.items()}
+                           for c, r in results.items()}, fh, indent=1)
+    finally:
+        if not args.keep and not args.npm_dir:
+            shutil.rmtree(tmp, ignore_errors=True)
+        elif args.keep:
+            print(f"kept {tmp}", file=sys.stderr)
+    return 0
+
+
+def render(results: dict[str, dict[str, list[Sample]]], tools: list[str], runs: int,
+           versions: dict[str, str]) -> str:
+    def med(samples: list[Sample]) -> tuple[float, float]:
+        return (statistics.median(s.seconds for s in samples),
+                max(s.max_rss_kb for s in samples) / 1024)
+
+    head = ["case", "conformance s (MB)"] + [f"{t} s (MB)" for t in tools[1:]]
+    head += [f"time ratio vs {t}" for t in tools[1:]] + [f"memory ratio vs {t}" for t in tools[1:]]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for case, by_tool in results.items():
+        ours_t, ours_m = med(by_tool["conformance"])
+        row = [CASES[case][0]]
+        cells = {t: med(by_tool[t]) for t in tools}
+        for t in tools:
+            failed = "" if all(s.ok for s in by_tool[t]) else " (failed)"
+            row.append(f"{cells[t][0]:.2f} ({cells[t][1]:.0f}){failed}")
+        row += [_fmt_ratio(ours_t, cells[t][0]) for t in tools[1:]]
+        row += [_fmt_ratio(ours_m, cells[t][1]) for t in tools[1:]]
+        lines.append("| " + " | ".join(row) + " |")
+    when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
+    lines.append("")
+    lines.append(f"Median of {runs} runs, peak RSS, whole process; ratio < 1 means conformance is "
+                 f"faster / smaller. {when}; {_machine()}; Python {platform.python_version()}; "
+                 f"Redocly {versions.get('redocly')}, Spectral {versions.get('spectral')}.")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
