@@ -26,6 +26,7 @@ _SCHEMA_CHILDREN_ONE = ("items", "additionalProperties", "not", "contains", "pro
                         "if", "then", "else", "unevaluatedItems", "unevaluatedProperties",
                         "additionalItems")
 _SCHEMA_CHILDREN_LIST = ("allOf", "anyOf", "oneOf", "prefixItems")
+_SCHEMA_CHILD_KEYS = frozenset(_SCHEMA_CHILDREN_MAP + _SCHEMA_CHILDREN_ONE + _SCHEMA_CHILDREN_LIST)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -41,6 +42,17 @@ class Node:
 
 
 def walk(doc: SpecDocument) -> Iterator[Node]:
+    """The document's nodes, in walk order. Computed once per document and kept in ``doc.cache``:
+    the engine and several checks (fields index, extension places) each need the whole walk."""
+    nodes = doc.cache.get("nodes")
+    if nodes is None or doc.cache.get("nodes_of") is not doc.data:
+        nodes = list(_walk(doc))
+        doc.cache["nodes"] = nodes
+        doc.cache["nodes_of"] = doc.data
+    return iter(nodes)
+
+
+def _walk(doc: SpecDocument) -> Iterator[Node]:
     data = doc.data
     if not isinstance(data, dict):
         yield Node(kind="document", pointer="", value=data)
@@ -258,8 +270,13 @@ class _Walker:
             if not isinstance(node, dict) or not self._once("schema", p):
                 continue
             yield Node(kind="schema", pointer=p, value=node, name=nm, context=c)
+            present = node.keys() & _SCHEMA_CHILD_KEYS
+            if not present:  # a leaf schema (most are): nothing below it
+                continue
             children: list[tuple[Any, str, str | None, Mapping[str, Any]]] = []
             for key in _SCHEMA_CHILDREN_MAP:
+                if key not in present:
+                    continue
                 sub = node.get(key)
                 if isinstance(sub, dict):
                     for k, v in sub.items():
@@ -267,12 +284,16 @@ class _Walker:
                         children.append((v, join_pointer(p, key, k),
                                          k if key == "properties" else nm, child_ctx))
             for key in _SCHEMA_CHILDREN_ONE:
+                if key not in present:
+                    continue
                 sub = node.get(key)
                 if isinstance(sub, dict):
                     children.append((sub, join_pointer(p, key), nm, c))
                 elif key == "items" and isinstance(sub, list):
                     children.extend((v, join_pointer(p, key, i), nm, c) for i, v in enumerate(sub))
             for key in _SCHEMA_CHILDREN_LIST:
+                if key not in present:
+                    continue
                 sub = node.get(key)
                 if isinstance(sub, list):
                     children.extend((v, join_pointer(p, key, i), nm, c) for i, v in enumerate(sub))

@@ -22,19 +22,15 @@ Errors are counted as ``reporters.verdict`` counts blockers, so a gate and a rep
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
 from typing import Any
-
-import jsonschema
 
 from . import yamlio
 from .errors import SpecLoadError, UsageError
 from .model import Outcome, RunResult, Severity, Status
 from .reporters.verdict import verdict
+from .schemas import validate
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -83,13 +79,6 @@ class Policy:
         return best[2]
 
 
-@lru_cache(maxsize=1)
-def _schema() -> dict[str, Any]:
-    text = (resources.files("conformance") / "builtin" / "schemas" / "policy.schema.json").read_text("utf-8")
-    data: dict[str, Any] = json.loads(text)
-    return data
-
-
 def load_policy(path: str) -> Policy:
     try:
         loaded = yamlio.load_file(path)
@@ -103,14 +92,7 @@ def build_policy(data: Any, *, path: str, loaded: yamlio.LoadedFile | None = Non
         pos = loaded.locate(pointer) if loaded is not None else None
         return pos[0] if pos else None
 
-    validator = jsonschema.Draft202012Validator(_schema())
-    err = min(validator.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.message),
-              default=None)
-    if err is not None:
-        where = "/".join(map(str, err.absolute_path)) or "top level"
-        message = err.message if len(err.message) < 160 else err.message[:160] + "…"
-        raise UsageError(f"invalid policy at {where}: {message}", file=path,
-                         line=line_of(yamlio.join_pointer("", *err.absolute_path)))
+    validate(data, "policy.schema.json", file=path, what="policy", loaded=loaded, error=UsageError)
     reqs = []
     for i, raw in enumerate(data["requirements"]):
         profiles = tuple(ProfileRequirement(profile=p["profile"], version=p.get("version"),

@@ -34,12 +34,9 @@ from . import yamlio
 from .errors import ProfileError, SpecLoadError
 from .model import Citation, Confidence, Kind, ProfileInfo, RuleSpec, Severity, Text
 from .registry import CheckImpl, load_checks
+from .schemas import validate
 
 _BUILTIN = resources.files("conformance") / "builtin"
-
-
-def _schema(name: str) -> dict[str, Any]:
-    return json.loads((_BUILTIN / "schemas" / name).read_text(encoding="utf-8"))
 
 
 def _text(value: Any) -> Text:
@@ -48,24 +45,6 @@ def _text(value: Any) -> Text:
     if isinstance(value, dict):
         return Text(en=str(value.get("en", "")), vi=str(value.get("vi", "")))
     return Text(en="")
-
-
-def _validate(data: Any, schema: dict[str, Any], loaded: yamlio.LoadedFile | None, file: str,
-              what: str) -> None:
-    validator = jsonschema.Draft202012Validator(schema)
-    errors = sorted(validator.iter_errors(data), key=lambda e: (len(e.absolute_path), str(e.path)))
-    if not errors:
-        return
-    err = errors[0]
-    pointer = yamlio.join_pointer("", *err.absolute_path)
-    line = col = None
-    if loaded is not None:
-        pos = loaded.locate(pointer)
-        if pos:
-            line, col = pos
-    where = "/".join(str(p) for p in err.absolute_path) or "top level"
-    message = err.message if len(err.message) < 200 else err.message[:200] + "…"
-    raise ProfileError(f"invalid {what} at {where}: {message}", file=file, line=line, column=col)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -87,7 +66,6 @@ class Catalogue:
 @lru_cache(maxsize=1)
 def load_catalogue() -> Catalogue:
     checks = load_checks()
-    schema = _schema("catalog.schema.json")
     rules: dict[str, RuleSpec] = {}
     sources: dict[str, str] = {}
     areas: dict[str, Text] = {}
@@ -101,7 +79,7 @@ def load_catalogue() -> Catalogue:
         loaded = yamlio.LoadedFile(path=name, text=entry.read_text("utf-8"), fmt="yaml", data=None,
                                    sha256="")
         loaded.data = yamlio.parse(loaded.text, path=name)
-        _validate(loaded.data, schema, loaded, name, "rule catalogue")
+        validate(loaded.data, "catalog.schema.json", file=name, what="rule catalogue", loaded=loaded)
         area_id = entry.name.removesuffix(".yaml")
         if "area" in loaded.data:
             areas[area_id] = _text(loaded.data["area"])
@@ -243,7 +221,7 @@ def _resolve(ref: str, cat: Catalogue, *, stack: tuple[str, ...], relative_to: s
     if key in stack:
         cycle = " -> ".join([*stack[stack.index(key):], key])
         raise ProfileError(f"extends cycle: {cycle}", file=source)
-    _validate(data, _schema("profile.schema.json"), loaded, source, "profile")
+    validate(data, "profile.schema.json", file=source, what="profile", loaded=loaded)
     enabled: dict[str, RuleSpec] = {}
     provenance: dict[str, str] = {}
     chain: list[str] = []

@@ -16,7 +16,8 @@ from . import yamlio
 from .api import Clock, default_clock, lint, make_result
 from .errors import SpecLoadError, UsageError
 from .model import Outcome, RunResult, Subject
-from .profiles import ResolvedProfile, _schema, _validate, resolve_profile
+from .profiles import ResolvedProfile, resolve_profile
+from .schemas import validate
 
 DEFAULT_FORMATS = ("html", "json", "sarif", "junit", "md")
 
@@ -61,7 +62,8 @@ def load_project(path: str) -> Project:
         loaded = yamlio.load_file(path)
     except SpecLoadError as exc:
         raise UsageError(exc.message, file=exc.file, line=exc.line, column=exc.column) from None
-    _validate(loaded.data, _schema("project.schema.json"), loaded, path, "project file")
+    validate(loaded.data, "project.schema.json", file=path, what="project file", loaded=loaded,
+             error=UsageError)
     data = loaded.data
     base = os.path.dirname(os.path.abspath(path))
 

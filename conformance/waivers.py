@@ -29,18 +29,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import fnmatch
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
-from importlib import resources
 from typing import Any
-
-import jsonschema
 
 from . import yamlio
 from .errors import SpecLoadError, UsageError
 from .model import Finding, Location, Outcome, RunResult, Status
+from .schemas import validate
 
 _REQUIRED = ("rule", "reason", "approved_by", "expires")
 
@@ -71,13 +67,6 @@ class Waiver:
     def matches(self, rule: str, subject: str, loc: Location) -> bool:
         return (rule.upper() == self.rule.upper() and fnmatch.fnmatchcase(subject, self.subject)
                 and location_matches(self.location, loc))
-
-
-@lru_cache(maxsize=1)
-def _schema() -> dict[str, Any]:
-    text = (resources.files("conformance") / "builtin" / "schemas" / "waivers.schema.json").read_text("utf-8")
-    data: dict[str, Any] = json.loads(text)
-    return data
 
 
 def location_matches(pattern: str, loc: Location) -> bool:
@@ -148,13 +137,7 @@ def build_waivers(data: Any, *, path: str, loaded: yamlio.LoadedFile | None = No
                 if missing:
                     raise fail(f"waiver {i + 1} has no {', '.join(missing)} (every waiver needs rule, "
                                "reason, approved_by and expires)", f"/waivers/{i}")
-    validator = jsonschema.Draft202012Validator(_schema())
-    err = min(validator.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.message),
-              default=None)
-    if err is not None:
-        where = "/".join(map(str, err.absolute_path)) or "top level"
-        message = err.message if len(err.message) < 160 else err.message[:160] + "…"
-        raise fail(f"invalid waivers file at {where}: {message}", yamlio.join_pointer("", *err.absolute_path))
+    validate(data, "waivers.schema.json", file=path, what="waivers file", loaded=loaded, error=UsageError)
     out: list[Waiver] = []
     for i, raw in enumerate(data["waivers"]):
         pointer = f"/waivers/{i}"

@@ -288,6 +288,10 @@ _Loader.add_constructor("tag:yaml.org,2002:value", _construct_raw_scalar)
 
 def _parse_yaml(text: str, *, path: str, limits: Limits) -> Any:
     _check_flow_depth(text, path=path, limits=limits)
+    data = _parse_yaml_fast(text, limits=limits)
+    if data is not _SLOW:
+        _check_depth(data, path=path, limits=limits)
+        return data
     loader = _Loader(text)
     loader.max_aliases = limits.max_aliases
     try:
@@ -316,6 +320,186 @@ def _parse_yaml(text: str, *, path: str, limits: Limits) -> Any:
         _check_expansion(data, path=path, limits=limits)
     _check_depth(data, path=path, limits=limits)
     return data
+
+
+# --------------------------------------------------------------------------------------------
+# YAML fast path: rapidyaml (C++) parses into a flat tree; we build the Python data ourselves with
+# PyYAML's own YAML 1.1 resolution of plain scalars. It only takes documents it is sure about:
+# anything with anchors, aliases, tags, merge keys, empty keys, directives, several documents,
+# YAML 1.1-only line breaks, characters libyaml refuses, or anything ryml itself refuses goes to
+# the PyYAML path above, which stays the reference behaviour (and words every error).
+
+try:  # optional: ~5x faster than libyaml + PyYAML's Python resolver/constructor
+    import ryml as _ryml
+except Exception:  # pragma: no cover - depends on the environment
+    _ryml = None  # type: ignore[assignment]
+
+if _ryml is not None:
+    _R_NONE = _ryml.NONE
+    _R_MAP, _R_SEQ, _R_VAL = _ryml.MAP, _ryml.SEQ, _ryml.VAL
+    _R_VALNIL = _ryml.VALNIL
+    _R_VALQUO = _ryml.VALQUO | _ryml.VAL_LITERAL | _ryml.VAL_FOLDED
+    _R_VALPLAIN = _ryml.VAL_PLAIN
+    _R_KEYQUO = _ryml.KEYQUO  # quoted keys (a quoted "<<" is no merge key)
+    # Whatever the fast path does not model: fall back to PyYAML for the whole document.
+    _R_REFUSE = (_ryml.KEYREF | _ryml.VALREF | _ryml.KEYANCH | _ryml.VALANCH | _ryml.KEYTAG
+                 | _ryml.VALTAG | _ryml.KEYNIL | _ryml.KEY_UNFILT | _ryml.VAL_UNFILT
+                 | (_ryml.STREAM & ~_ryml.SEQ))
+
+# Characters the fast path leaves to libyaml: C0 controls other than tab/LF/CR, DEL and C1
+# controls (libyaml refuses most of them), NEL/LS/PS (line breaks in YAML 1.1, not in 1.2), BOMs
+# and non-characters, '%' at a line start (a directive) and tabs in indentation (libyaml refuses
+# them where ryml does not). Also '\r': libyaml normalises line
+# breaks inside scalars; rather than trusting ryml to do the same, such files take the slow path.
+_YAML_FAST_REFUSE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\r\u2028\u2029\ufeff"
+                               "\ufffe\uffff\ud800-\udfff]")
+_YAML_FAST_REFUSE_LINE = re.compile("^%|^ *\t", re.M)
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+# A plain scalar (value or key) starting with an indicator: YAML forbids most of them, libyaml
+# refuses them, ryml accepts some (e.g. ']x' in block context). Never on the fast path.
+_INDICATORS = frozenset(",[]{}#&*!|>'\"%@`")
+
+
+class _NotFast(Exception):
+    pass
+
+
+def _plain_resolver() -> Any:
+    """value -> Python value for plain scalars, exactly as the PyYAML path constructs them."""
+    resolver = _BaseLoader.yaml_implicit_resolvers  # first character -> [(tag, regexp)]
+    ctors = _Loader.yaml_constructors
+    ctor = yaml.constructor.SafeConstructor()
+    str_tag = yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG
+    cache: dict[str, Any] = {}
+
+    def resolve(value: str) -> Any:
+        try:
+            return cache[value]
+        except KeyError:
+            pass
+        tag = str_tag
+        for t, regexp in resolver.get(value[:1] if value else "", ()):
+            if regexp.match(value):
+                tag = t
+                break
+        if tag == str_tag:
+            if value[:1] in _INDICATORS:  # libyaml refuses these plain scalars, ryml may not
+                raise _NotFast("indicator")
+            out: Any = value
+        elif tag == _MERGE_TAG:
+            raise _NotFast("merge")
+        else:
+            out = ctors[tag](ctor, yaml.ScalarNode(tag, value))
+        cache[value] = out
+        return out
+
+    return resolve
+
+
+def _parse_yaml_fast(text: str, *, limits: Limits) -> Any:
+    if _ryml is None or _YAML_FAST_REFUSE.search(text):
+        return _SLOW
+    if ("%" in text or "\t" in text) and _YAML_FAST_REFUSE_LINE.search(text):
+        return _SLOW
+    try:
+        tree = _ryml_parse(text.encode("utf-8"))
+    except Exception:  # ryml's errors are not PyYAML's: let the slow path word them
+        return _SLOW
+    try:
+        return _build_from_tree(tree, limits)
+    except Exception:  # _NotFast, a resolver/constructor error, recursion: all take the slow path
+        return _SLOW
+
+
+def _ryml_parse(buf: bytes) -> Any:
+    """ryml's C++ error handler prints to the process's stderr before it raises, and the Python
+    binding cannot replace it: silence file descriptor 2 for the parse (the slow path reports)."""
+    try:
+        saved = os.dup(2)
+    except OSError:  # pragma: no cover - no stderr at all
+        return _ryml.parse_in_arena(buf)
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, 2)
+        finally:
+            os.close(null)
+        return _ryml.parse_in_arena(buf)
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def _build_from_tree(tree: Any, limits: Limits) -> Any:
+    # The SWIG functions themselves, not the Tree methods that wrap them: one Python frame less
+    # per call, and there are five calls per node.
+    from functools import partial
+    low = _ryml._ryml
+    rtype, first, nxt = (partial(low.Tree_type, tree), partial(low.Tree_first_child, tree),
+                         partial(low.Tree_next_sibling, tree))
+    rkey, rval = partial(low.Tree_key, tree), partial(low.Tree_val, tree)
+    resolve = _plain_resolver()
+    NONE, MAP, SEQ, VAL, VALNIL, VALQUO, VALPLAIN, KEYQUO, REFUSE = (
+        _R_NONE, _R_MAP, _R_SEQ, _R_VAL, _R_VALNIL, _R_VALQUO, _R_VALPLAIN, _R_KEYQUO, _R_REFUSE)
+    max_depth = limits.max_depth
+
+    def scalar(node: int, ty: int) -> Any:
+        if ty & VALQUO:
+            return str(rval(node), "utf-8")
+        if ty & VALNIL:
+            return None
+        if not ty & VALPLAIN:
+            raise _NotFast("scalar style")
+        return resolve(str(rval(node), "utf-8"))
+
+    def build(node: int, ty: int, depth: int) -> Any:
+        if depth > max_depth:
+            raise _NotFast("depth")
+        if ty & MAP:
+            out: dict[str, Any] = {}
+            n = 0
+            child = first(node)
+            while child != NONE:
+                cty = rtype(child)
+                if cty & REFUSE:
+                    raise _NotFast("refused flags")
+                key = str(rkey(child), "utf-8")
+                if (key == "<<" or key[:1] in _INDICATORS) and not cty & KEYQUO:
+                    raise _NotFast("key")
+                if cty & (MAP | SEQ):
+                    out[key] = build(child, cty, depth + 1)
+                else:
+                    out[key] = scalar(child, cty)
+                n += 1
+                child = nxt(child)
+            if len(out) != n:  # a duplicate key: the slow path reports it with its line
+                raise _NotFast("duplicate")
+            return out
+        if ty & SEQ:
+            items: list[Any] = []
+            append = items.append
+            child = first(node)
+            while child != NONE:
+                cty = rtype(child)
+                if cty & REFUSE:
+                    raise _NotFast("refused flags")
+                if cty & (MAP | SEQ):
+                    append(build(child, cty, depth + 1))
+                else:
+                    append(scalar(child, cty))
+                child = nxt(child)
+            return items
+        raise _NotFast("not a container")
+
+    root = tree.root_id()
+    rty = rtype(root)
+    if rty & REFUSE:
+        raise _NotFast("root flags")
+    if rty & (MAP | SEQ):
+        return build(root, rty, 1)
+    if rty & VAL:
+        return scalar(root, rty)
+    raise _NotFast("root type")
 
 
 _FLOW_CHARS = re.compile(r"[\[\]{}]")

@@ -1,10 +1,10 @@
-"""CLI commands, one module per command group; each exposes ``register(subparsers)``."""
+"""CLI commands, one module per command group; each exposes ``register(subparsers)``.
+
+The order here is the order of ``conformance --help``: the main job first, then the single checks,
+then the operator's tools.
+"""
 
 from . import batch, gate, graph, lint, render, rules, run, test
 
-COMMANDS = [lint.register, rules.register, render.register]
-COMMANDS.append(graph.register)
-COMMANDS.append(run.register)
-COMMANDS.append(test.register)
-COMMANDS.append(gate.register)
-COMMANDS.append(batch.register)
+COMMANDS = [run.register, lint.register, test.register, graph.register, render.register, rules.register,
+            gate.register, batch.register]

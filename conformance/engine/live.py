@@ -1,14 +1,16 @@
 """The schemathesis bridge: the only module that imports schemathesis.
 
 It turns a spec into schemathesis operations and cases (examples first, then derandomised
-generated ones), derives a malformed variant of a case, and looks up schemathesis's own checks by
-name. Sending, budgets and outcomes live in ``engine/runner.py``; ``run_live`` is re-exported here
-as the live engine's entry point.
+generated ones), derives a malformed variant of a case, reads the spec's declared ``links`` and
+builds the linked case from a response (for ``engine/stateful.py``), and looks up schemathesis's own
+checks by name. Sending, budgets and outcomes live in ``engine/runner.py``; ``run_live`` is
+re-exported here as the live engine's entry point.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -20,8 +22,8 @@ from schemathesis import GenerationMode
 
 from .runner import Credentials, LiveOptions, LiveReport, run_live
 
-__all__ = ["Credentials", "LiveOptions", "LiveReport", "cases", "load_schema", "malformed", "operations",
-           "run_live", "st_check"]
+__all__ = ["Credentials", "Link", "LiveOptions", "LiveReport", "cases", "declared_links", "follow",
+           "load_schema", "malformed", "operations", "run_live", "st_check"]
 
 SAFE = ("GET", "HEAD", "OPTIONS")
 
@@ -139,3 +141,99 @@ def st_check(name: str) -> Any:
     from schemathesis.specs.openapi import checks as oas
 
     return getattr(oas, name, None) or getattr(core, name, None)
+
+
+# --- links (stateful sequences) -------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One link the spec declares on a response, between two selected operations."""
+
+    name: str
+    status: str  # the response key it hangs off: "201", "2XX" or "default"
+    source: Any  # schemathesis APIOperation
+    target: Any
+    declared: frozenset[str]  # every response key of the source, to decide what "default" covers
+    impl: Any  # schemathesis OpenApiLink: parses and evaluates the runtime expressions
+
+    @property
+    def label(self) -> str:
+        return f"{self.source.label} -[{self.status} {self.name}]-> {self.target.label}"
+
+    def matches(self, status: int) -> bool:
+        key = self.status.upper()
+        if key == str(status):
+            return True
+        if len(key) == 3 and key.endswith("XX"):
+            return key[0] == str(status)[0] and str(status) not in self.declared
+        code = str(status)
+        return key == "DEFAULT" and code not in self.declared and f"{code[0]}XX" not in self.declared
+
+
+def declared_links(schema: Any, ops: list[Any]) -> tuple[list[Link], list[str]]:
+    """The links the document declares among ``ops`` (never links schemathesis would infer: the spec
+    is what is under test), in a stable order, and why any declared link was skipped."""
+    from schemathesis.specs.openapi.stateful.links import OpenApiLink
+
+    selected = {op.label for op in ops}
+    cache: dict[str, Any] = {}
+    out: list[Link] = []
+    skipped: list[str] = []
+    for op in ops:
+        try:
+            responses = sorted(op.responses.items(), key=lambda item: str(item[0]))
+        except Exception:  # an operation whose responses schemathesis cannot read has no usable links
+            continue
+        declared = frozenset(str(code).upper() for code, _ in responses)
+        for code, response in responses:
+            for name, definition in sorted(response.iter_links(), key=lambda item: str(item[0])):
+                try:
+                    impl = OpenApiLink(str(name), str(code), dict(definition), op, cache)
+                except Exception as exc:  # InvalidTransition: unknown target, bad expression or parameter
+                    why = " ".join(str(exc).split())[:200]
+                    skipped.append(f"link {name} on {op.label} {code} skipped: {why}")
+                    continue
+                if impl.is_inferred or impl.target.label not in selected:
+                    continue
+                out.append(Link(name=str(name), status=str(code), source=op, target=impl.target,
+                                declared=declared, impl=impl))
+    return out, skipped
+
+
+def follow(link: Link, case: Any, response: Any) -> Any:
+    """The target operation's case with the values the link's runtime expressions take from this
+    (case, response) pair, the rest generated positive; or a string saying why it cannot be built.
+    The link's ``server`` is never used: the runner always sends to the base URL."""
+    from schemathesis.core.result import Ok
+    from schemathesis.core.transforms import UNRESOLVABLE
+    from schemathesis.generation.stateful.state_machine import StepOutput
+
+    try:
+        transition = link.impl.extract(StepOutput(response=response, case=case))
+    except Exception as exc:  # a response the expressions cannot be evaluated against
+        return f"{link.label}: cannot evaluate the link ({type(exc).__name__})"
+    overrides: dict[str, dict[str, Any]] = {}
+    for container, params in sorted(transition.parameters.items()):
+        for name, extracted in sorted(params.items()):
+            value = extracted.value.ok() if isinstance(extracted.value, Ok) else UNRESOLVABLE
+            if value is UNRESOLVABLE or value is None:
+                if extracted.is_required:
+                    return (f"{link.label}: {extracted.definition} did not resolve in the "
+                            f"HTTP {response.status_code} response")
+                continue
+            overrides.setdefault(container, {})[name] = value
+    body: Any = NOT_SET_BODY
+    extracted_body = transition.request_body
+    if extracted_body is not None and isinstance(extracted_body.value, Ok):
+        body = extracted_body.value.ok()
+        body = NOT_SET_BODY if body is UNRESOLVABLE else body
+    kwargs: dict[str, Any] = {k: overrides.get(k) for k in ("path_parameters", "query", "headers", "cookies")}
+    if body is not NOT_SET_BODY:
+        kwargs["body"] = body
+    drawn = _draw(link.target.as_strategy(generation_mode=GenerationMode.POSITIVE, **kwargs), 1)
+    if not drawn:
+        return f"{link.label}: no valid request could be generated for the target"
+    return drawn[0]
+
+
+NOT_SET_BODY: Any = object()  # sentinel: the link declares no requestBody

@@ -4,7 +4,8 @@ Schemathesis itself is only imported by ``engine/live.py`` (the bridge). Modes:
 
 * ``probe`` (default): GET/HEAD/OPTIONS only; positive, schema-valid data (the spec's examples
   first, then derandomised generated cases); no stateful sequences, no burst.
-* ``full``: every method, positive and negative generation, and the opt-in burst (``burst``).
+* ``full``: every method, positive and negative generation, stateful sequences along the spec's
+  declared ``links`` (``stateful.py``), and the opt-in burst (``burst``).
 
 Both share the budgets enforced in ``guard.GuardedSession``: request count, rate, per-request
 timeout, total time, and the host allow-list (base URL + token URL only, whatever the spec's
@@ -19,7 +20,7 @@ import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 
@@ -29,6 +30,9 @@ from .exchange import Exchange, LiveRun, TransportReport
 from .guard import BudgetExhausted, GuardedSession, evidence, redact_headers, redact_text, redact_url
 from .outcomes import error_outcome, outcome_from
 from .transport import MAX_CONNECTIONS, probe_transport
+
+if TYPE_CHECKING:  # stateful imports the schemathesis bridge: loaded only when a run needs it
+    from .stateful import Plan
 
 SAFE_METHODS = ("get", "head", "options")
 _TLS_CHECKS = frozenset({"http2_offered", "tls12_minimum", "certificate_valid"})
@@ -100,7 +104,8 @@ class _Runner:
 
     # --- sending ---------------------------------------------------------------------------------
     def _record(self, purpose: str, method: str, path: str, op: Mapping[str, Any], call: Callable[[dict[str, str]], Any],
-                headers: dict[str, str], *, param: str | None = None, st_case: Any = None) -> Exchange | None:
+                headers: dict[str, str], *, param: str | None = None, st_case: Any = None,
+                on_response: Callable[[Any], None] | None = None) -> Exchange | None:
         if self.session.exhausted:
             return None
         index = len(self.exchanges)
@@ -134,6 +139,8 @@ class _Runner:
                       headers=hdrs, body=resp.content or b"", elapsed=elapsed, received_at=time.time(),
                       schemathesis=st_fail)
         self.exchanges.append(ex)
+        if on_response is not None:  # stateful sequences read links' values from the raw response
+            on_response(resp)
         return ex
 
     def _schemathesis(self, case: Any, resp: Any) -> dict[str, tuple[str, ...]]:
@@ -154,12 +161,13 @@ class _Runner:
 
     def _send_case(self, purpose: str, case: Any, op: Mapping[str, Any], headers: dict[str, str],
                    *, param: str | None = None, params: dict[str, str] | None = None,
-                   validate: bool = True) -> Exchange | None:
+                   validate: bool = True,
+                   on_response: Callable[[Any], None] | None = None) -> Exchange | None:
         def call(h: dict[str, str]) -> Any:
             return case.call(base_url=self.opts.base_url, session=self.session, headers=h,
                              timeout=self.opts.timeout, **({"params": params} if params else {}))
         return self._record(purpose, case.method, case.operation.path, op, call, headers, param=param,
-                            st_case=case if validate else None)
+                            st_case=case if validate else None, on_response=on_response)
 
     # --- the run ---------------------------------------------------------------------------------
     def run(self) -> tuple[LiveRun, TransportReport | None]:
@@ -202,10 +210,16 @@ class _Runner:
 
     def _cases(self) -> None:
         from . import live as live_cases
+        from . import stateful
 
+        full = self.opts.mode == "full"
         schema = live_cases.load_schema(self.root)
-        ops = live_cases.operations(schema, full=self.opts.mode == "full")
-        per_op = max(1, min(self.opts.cases_per_operation, self.session.remaining() // max(1, len(ops) * 2)))
+        ops = live_cases.operations(schema, full=full)
+        plan = stateful.plan(schema, ops) if full else None  # probe mode: never a stateful sequence
+        reserve = plan.reserve(self.session.remaining()) if plan is not None else 0
+        # cases() yields up to 2n cases per operation in probe mode, 3n in full (negative ones too)
+        per_op = max(1, min(self.opts.cases_per_operation,
+                            (self.session.remaining() - reserve) // max(1, len(ops) * (3 if full else 2))))
         first_ok: dict[str, Any] = {}
         for op_obj in ops:
             if self.session.exhausted:
@@ -219,7 +233,21 @@ class _Runner:
                 examples = live_cases.cases(schema, op_obj, 1, full=False)
                 if examples:
                     first_ok[op_obj.path] = (examples[0], op)
+        if plan is not None and not self.session.exhausted:
+            self._stateful(schema, plan, reserve)
         self._extras(schema, ops, first_ok)
+
+    def _stateful(self, schema: Any, plan: Plan, reserve: int) -> None:
+        from . import stateful
+
+        def send(case: Any) -> Any:
+            box: list[Any] = []
+            self._send_case("stateful", case, self._op_dict(case.operation.path, case.method),
+                            dict(self.creds.headers), on_response=box.append)
+            return box[0] if box else None
+
+        self.notes += stateful.run(schema, plan, send, limit=min(reserve, self.session.remaining()),
+                                   stopped=lambda: bool(self.session.exhausted))
 
     def _op_dict(self, path: str, method: str) -> Mapping[str, Any]:
         item = (self.root.get("paths") or {}).get(path) or {}

@@ -119,7 +119,7 @@ def test_waiver_missing_accountability_field_is_rejected(tmp_path, field: str) -
 def test_invalid_waiver_values_are_rejected(bad: str) -> None:
     key = bad.split(":")[0]
     lines = [ln for ln in GOOD.splitlines()[:9] if not ln.strip().startswith(f"{key}:")] + [f"    {bad}"]
-    with pytest.raises(UsageError, match=r"^w\.yaml:[3-9]: "):  # the entry or the bad field
+    with pytest.raises(UsageError, match=r"^w\.yaml:[3-9](:[0-9]+)?: "):  # the entry or the bad field
         parse_waivers("\n".join(lines) + "\n", path="w.yaml")
 
 

@@ -107,9 +107,10 @@ def test_rules_explain_profiles(capsys):
 
 def test_golden_json(capsys, golden, monkeypatch):
     monkeypatch.chdir(ROOT)
-    args = ["lint", os.path.relpath(LEGACY, ROOT), os.path.relpath(MULTI, ROOT), "--format", "json",
+    one_stop = os.path.join("specs", "provincial-one-stop", "openapi.yaml")
+    args = ["lint", os.path.relpath(LEGACY, ROOT), one_stop, os.path.relpath(MULTI, ROOT), "--format", "json",
             "--timestamp", "2026-01-01T00:00:00Z"]
     _, first, _ = run(capsys, *args)
     _, second, _ = run(capsys, *args)
     assert first == second  # same inputs, same bytes
-    golden("lint/legacy-and-multi.json", first)
+    golden("lint/legacy-one-stop-multi.json", first)

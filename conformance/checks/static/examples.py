@@ -4,12 +4,10 @@ names follow one convention."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
-from openapi_schema_validator import OAS30Validator, OAS31Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT4, DRAFT202012
+if TYPE_CHECKING:  # imported on first use: jsonschema and openapi-schema-validator cost ~0.4 s
+    from referencing import Registry
 
 from ... import fieldnames
 from ...model import Problem
@@ -28,6 +26,9 @@ def _registry(doc: SpecDocument) -> Registry[Any]:
     """The whole document as one resource, so ``#/components/...`` references resolve (memoised)."""
     key = (id(doc.data), doc.sha256)
     if key not in _REGISTRY:
+        from referencing import Registry, Resource
+        from referencing.jsonschema import DRAFT4, DRAFT202012
+
         spec = DRAFT202012 if doc.family == "oas31" else DRAFT4
         _REGISTRY.clear()
         _REGISTRY[key] = Registry().with_resource(
@@ -103,12 +104,17 @@ def examples_valid(node: Node, ctx: CheckContext) -> Iterator[Problem]:
     schema_ptr = node.pointer + "/schema"
     if ctx.doc.family == "swagger2" and node.context.get("where") != "request":
         schema_ptr = node.pointer + "/schema"
-    cls = OAS31Validator if ctx.doc.family == "oas31" else OAS30Validator
-    validator = cls({"$ref": f"{_DOC_URI}#{schema_ptr}"}, registry=_registry(ctx.doc))
     limit, max_errors = int(ctx.options["max_examples"]), int(ctx.options["max_errors"])
+    validator = None  # built for the first example only: most media types have none
     for i, (name, value, ptr) in enumerate(media_examples(ctx.doc, node)):
         if i >= limit:
             break
+        if validator is None:
+            import jsonschema
+            from openapi_schema_validator import OAS30Validator, OAS31Validator
+
+            cls = OAS31Validator if ctx.doc.family == "oas31" else OAS30Validator
+            validator = cls({"$ref": f"{_DOC_URI}#{schema_ptr}"}, registry=_registry(ctx.doc))
         try:
             errors = sorted(validator.iter_errors(value), key=lambda e: list(e.absolute_path))[:max_errors]
         except (

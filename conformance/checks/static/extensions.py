@@ -13,10 +13,10 @@ import re
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
-from jsonschema.exceptions import best_match
+if TYPE_CHECKING:  # imported on first use (~0.2 s): most documents carry no x-vn-* extension
+    import jsonschema
 
 from ...model import Problem
 from ...nodes import Node, walk
@@ -86,6 +86,8 @@ def x_vn_extension_names(node: Node, ctx: CheckContext) -> Iterator[Problem]:
 
 @lru_cache(maxsize=64)
 def _validator(def_ref: str) -> jsonschema.Draft202012Validator:
+    import jsonschema
+
     schema = {**{k: v for k, v in extension_schema().items() if k == "$defs"}, "$ref": def_ref}
     return jsonschema.Draft202012Validator(schema)
 
@@ -136,6 +138,8 @@ def x_vn_extension_values(node: Node, ctx: CheckContext) -> Iterator[Problem]:
                     pointer=at,
                 )
                 continue
+            from jsonschema.exceptions import best_match
+
             error = best_match(_validator(_def_for(key, place)).iter_errors(value))
             if error is not None:
                 msg = error.message if len(error.message) <= 160 else error.message[:160] + "…"

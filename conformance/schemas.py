@@ -1,0 +1,48 @@
+"""The JSON Schemas shipped in the package, and validation that names the file and line.
+
+Every user-written file (profiles, catalogue, project files, policies, waivers) is checked here
+before anything runs, and the first error becomes one line: file, line, place, message.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jsonschema
+
+from . import yamlio
+from .errors import ConformanceError, ProfileError
+
+_MAX_MESSAGE = 160
+
+
+@cache
+def load_schema(name: str) -> dict[str, Any]:
+    text = (resources.files("conformance") / "builtin" / "schemas" / name).read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+def validate(data: Any, schema: str | dict[str, Any], *, file: str, what: str,
+             loaded: yamlio.LoadedFile | None = None,
+             error: type[ConformanceError] = ProfileError) -> None:
+    """Raise ``error`` for the first (shallowest, then alphabetical) schema violation."""
+    resolved = load_schema(schema) if isinstance(schema, str) else schema
+    validator = jsonschema.Draft202012Validator(resolved)
+    errors = validator.iter_errors(data)
+    err = min(errors, key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path)), e.message),
+              default=None)
+    if err is None:
+        return
+    pointer = yamlio.join_pointer("", *err.absolute_path)
+    line = col = None
+    if loaded is not None:
+        pos = loaded.locate(pointer)
+        if pos:
+            line, col = pos
+    where = "/".join(str(p) for p in err.absolute_path) or "top level"
+    message = err.message if len(err.message) < _MAX_MESSAGE else err.message[:_MAX_MESSAGE] + "…"
+    raise error(f"invalid {what} at {where}: {message}", file=file, line=line, column=col)
