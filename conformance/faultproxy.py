@@ -38,8 +38,18 @@ from dataclasses import dataclass
 from types import TracebackType
 from urllib.parse import quote, urlsplit
 
-MODES = ("pass", "delay", "reset", "truncate", "garbage", "huge", "redirect_loop", "dribble", "burst_5xx",
-         "reflect")
+MODES = (
+    "pass",
+    "delay",
+    "reset",
+    "truncate",
+    "garbage",
+    "huge",
+    "redirect_loop",
+    "dribble",
+    "burst_5xx",
+    "reflect",
+)
 MAX_HEAD = 64 << 10  # bytes of request head read
 MAX_REQUEST_BODY = 1 << 20
 MAX_UPSTREAM = 16 << 20  # bytes of upstream response relayed
@@ -58,10 +68,21 @@ class Seen:
 class FaultProxy:
     """``with FaultProxy(("127.0.0.1", svc.port), "reset", match=r"^/motcua/1.0/hoso/") as p: p.origin``"""
 
-    def __init__(self, upstream: tuple[str, int] | str, mode: str = "pass", *, match: str | None = None,
-                 ssl_context: ssl.SSLContext | None = None, delay: float = 5.0, huge_bytes: int = 6 << 20,
-                 burst: int = 5, dribble_interval: float = 0.05, max_connections: int = 64,
-                 lifetime: float = 120.0, io_timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        upstream: tuple[str, int] | str,
+        mode: str = "pass",
+        *,
+        match: str | None = None,
+        ssl_context: ssl.SSLContext | None = None,
+        delay: float = 5.0,
+        huge_bytes: int = 6 << 20,
+        burst: int = 5,
+        dribble_interval: float = 0.05,
+        max_connections: int = 64,
+        lifetime: float = 120.0,
+        io_timeout: float = 10.0,
+    ) -> None:
         if mode not in MODES:
             raise ValueError(f"unknown fault mode {mode!r}; choose from {', '.join(MODES)}")
         if isinstance(upstream, str):
@@ -112,8 +133,9 @@ class FaultProxy:
     def __enter__(self) -> FaultProxy:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()
 
     @property
@@ -209,8 +231,11 @@ class FaultProxy:
 
     def _forward(self, head: bytes, body: bytes) -> bytes:
         """The upstream's full response to this request (asked with Connection: close)."""
-        lines = [line for line in head.split(b"\r\n") if not line.lower().startswith((b"connection:",
-                                                                                        b"keep-alive:"))]
+        lines = [
+            line
+            for line in head.split(b"\r\n")
+            if not line.lower().startswith((b"connection:", b"keep-alive:"))
+        ]
         request = b"\r\n".join(lines) + b"\r\nConnection: close" + _HEAD_END + body
         with socket.create_connection(self.upstream, timeout=self.io_timeout) as up:
             up.sendall(request)
@@ -239,11 +264,18 @@ class FaultProxy:
         resp_head, _, resp_body = response.partition(_HEAD_END)
         if not resp_body:
             resp_body = b'{"TrangThai": "UP"}'
-        kept = [line for line in resp_head.split(b"\r\n")
-                if not line.lower().startswith((b"content-length:", b"transfer-encoding:", b"connection:"))]
+        kept = [
+            line
+            for line in resp_head.split(b"\r\n")
+            if not line.lower().startswith((b"content-length:", b"transfer-encoding:", b"connection:"))
+        ]
         declared = len(resp_body) + 4096
-        sock.sendall(b"\r\n".join(kept) + f"\r\nContent-Length: {declared}\r\nConnection: close".encode()
-                     + _HEAD_END + resp_body[: max(1, len(resp_body) // 2)])
+        sock.sendall(
+            b"\r\n".join(kept)
+            + f"\r\nContent-Length: {declared}\r\nConnection: close".encode()
+            + _HEAD_END
+            + resp_body[: max(1, len(resp_body) // 2)]
+        )
 
     def _fault_garbage(self, sock: socket.socket, head: bytes, body: bytes, path: str) -> None:
         sock.sendall(b"\x00\xff\xfeSSH-2.0-not-http \x1b[2J" + os.urandom(2048) + b"\r\n\r\n")
@@ -252,8 +284,12 @@ class FaultProxy:
         item = b'"' + b"x" * 1022 + b'",'  # 1 KiB per array element
         count = max(1, self.huge_bytes // len(item))
         total = 2 + count * len(item) - 1  # '[' + elements, the last without its comma + ']'
-        sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\n"
-                     + f"Content-Length: {total}\r\nConnection: close".encode() + _HEAD_END + b"[")
+        sock.sendall(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\n"
+            + f"Content-Length: {total}\r\nConnection: close".encode()
+            + _HEAD_END
+            + b"["
+        )
         left = count - 1
         while left > 0:
             if self._stop.is_set():
@@ -264,8 +300,12 @@ class FaultProxy:
         sock.sendall(item[:-1] + b"]")
 
     def _fault_redirect_loop(self, sock: socket.socket, head: bytes, body: bytes, path: str) -> None:
-        sock.sendall(b"HTTP/1.1 302 Found\r\n" + f"Location: {path}\r\n".encode("latin-1")
-                     + b"Content-Length: 0\r\nConnection: close" + _HEAD_END)
+        sock.sendall(
+            b"HTTP/1.1 302 Found\r\n"
+            + f"Location: {path}\r\n".encode("latin-1")
+            + b"Content-Length: 0\r\nConnection: close"
+            + _HEAD_END
+        )
 
     def _fault_dribble(self, sock: socket.socket, head: bytes, body: bytes, path: str) -> None:
         response = self._forward(head, body)
@@ -273,21 +313,42 @@ class FaultProxy:
         for i in range(len(response)):
             if self._stop.wait(self.dribble_interval) or time.monotonic() > ends:
                 return
-            sock.sendall(response[i:i + 1])
+            sock.sendall(response[i : i + 1])
 
     def _fault_burst_5xx(self, sock: socket.socket, head: bytes, body: bytes, path: str) -> None:
         payload = b'{"MaLoi": "SERVICE_UNAVAILABLE", "ThongDiep": "injected by faultproxy"}'
-        sock.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\n"
-                     + f"Content-Length: {len(payload)}\r\nConnection: close".encode() + _HEAD_END + payload)
+        sock.sendall(
+            b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\n"
+            + f"Content-Length: {len(payload)}\r\nConnection: close".encode()
+            + _HEAD_END
+            + payload
+        )
 
     def _fault_reflect(self, sock: socket.socket, head: bytes, body: bytes, path: str) -> None:
         text = head.decode("latin-1")
-        auth = next((line.partition(":")[2].strip() for line in text.split("\r\n")
-                     if line.lower().startswith("authorization:")), "")
+        auth = next(
+            (
+                line.partition(":")[2].strip()
+                for line in text.split("\r\n")
+                if line.lower().startswith("authorization:")
+            ),
+            "",
+        )
         token = auth.split()[-1] if auth else ""
-        payload = json.dumps({"code": "DEBUG", "message": text, "request": text,
-                              "token_b64": base64.b64encode(token.encode()).decode(),
-                              "token_url": quote(token, safe="")}).encode()
-        sock.sendall(b"HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\n"
-                     + f"X-Echo-Authorization: {auth}\r\nContent-Length: {len(payload)}\r\n"
-                       "Connection: close".encode("latin-1") + _HEAD_END + payload)
+        payload = json.dumps(
+            {
+                "code": "DEBUG",
+                "message": text,
+                "request": text,
+                "token_b64": base64.b64encode(token.encode()).decode(),
+                "token_url": quote(token, safe=""),
+            }
+        ).encode()
+        sock.sendall(
+            b"HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\n"
+            + f"X-Echo-Authorization: {auth}\r\nContent-Length: {len(payload)}\r\nConnection: close".encode(
+                "latin-1"
+            )
+            + _HEAD_END
+            + payload
+        )

@@ -14,12 +14,13 @@ every request whoever builds it (our probes, schemathesis cases, stateful links,
 
 from __future__ import annotations
 
+import base64
 import shlex
 import threading
 import time
 from collections.abc import Iterable, Mapping
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit, urlunsplit
 
 import requests
 
@@ -96,6 +97,8 @@ class GuardedSession(requests.Session):
         kwargs["stream"] = True
         kwargs["timeout"] = (min(left, self.timeout), min(left, self.timeout))
         kwargs["proxies"] = {}
+        # schemathesis passes verify=True per request, which would override the session's CA file.
+        kwargs["verify"] = self.verify
         box: dict[str, Any] = {}
 
         def work() -> None:
@@ -133,9 +136,26 @@ class GuardedSession(requests.Session):
 
 # --- redaction and evidence ------------------------------------------------------------------------
 
+def secret_forms(secret: str) -> set[str]:
+    """A secret as a server might echo it back: raw, percent-encoded, and base64 in its usual forms
+    (a 500 page dumping a Basic header, a debug echo). Short secrets get no encoded forms: their
+    encodings are too short to be distinctive and would blank unrelated text."""
+    forms = {secret}
+    if len(secret) >= 8:
+        raw = secret.encode("utf-8", "surrogatepass")
+        std = base64.b64encode(raw).decode("ascii")
+        url = base64.urlsafe_b64encode(raw).decode("ascii")
+        forms |= {quote(secret, safe=""), quote_plus(secret), std, std.rstrip("="), url, url.rstrip("=")}
+    return {f for f in forms if f}
+
+
 def redact_text(text: str, secrets: Iterable[str]) -> str:
-    for secret in sorted((s for s in secrets if s), key=len, reverse=True):
-        text = text.replace(secret, REDACTED)
+    forms: set[str] = set()
+    for secret in secrets:
+        if secret:
+            forms |= secret_forms(secret)
+    for form in sorted(forms, key=len, reverse=True):
+        text = text.replace(form, REDACTED)
     return text
 
 

@@ -17,10 +17,12 @@ turns every rule's Problems into an Outcome, with redacted evidence attached to 
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import requests
 
@@ -170,6 +172,32 @@ class _Runner:
                             st_case=case if validate else None, on_response=on_response)
 
     # --- the run ---------------------------------------------------------------------------------
+    def _bounded_transport(self, health: str | None) -> TransportReport:
+        """The probe reads with a per-read timeout; a target dribbling its headers could still hold
+        it far past the run's budget, so it runs in a thread joined with an overall deadline."""
+        per_read = min(self.opts.timeout, 5.0)
+        deadline = max(0.5, min(self.opts.budget_seconds, per_read * MAX_CONNECTIONS))
+        box: dict[str, Any] = {}
+
+        def work() -> None:
+            try:
+                box["report"] = probe_transport(self.opts.base_url, timeout=per_read, ca_file=self.opts.ca_file,
+                                                probe_path=health, http_port=self.opts.http_port)
+            except Exception as exc:  # reported as a failed probe, like a refused connection
+                box["error"] = exc
+
+        thread = threading.Thread(target=work, name="conformance-transport-probe", daemon=True)
+        thread.start()
+        thread.join(deadline)
+        if "report" in box:
+            return box["report"]  # type: ignore[no-any-return]
+        parts = urlsplit(self.opts.base_url)
+        why = (f"probe failed: {type(box['error']).__name__}: {box['error']}" if "error" in box
+               else f"no complete answer within {deadline:.0f} s")
+        self.notes.append(f"transport probe: {why}")
+        return TransportReport(base_url=self.opts.base_url, scheme=parts.scheme.lower(), http11_ok=False,
+                               http11_detail=why)
+
     def run(self) -> tuple[LiveRun, TransportReport | None]:
         if self.authenticate is not None:
             self.creds = self.authenticate(self.session)
@@ -179,8 +207,7 @@ class _Runner:
         if "transport" in self.targets:
             health = next((p for p, _m, _o in self._operations() if _HEALTH.search(p)), None)
             self.session.sent += MAX_CONNECTIONS  # the probe opens at most this many connections
-            transport = probe_transport(self.opts.base_url, timeout=min(self.opts.timeout, 5.0),
-                                        ca_file=self.opts.ca_file, probe_path=health, http_port=self.opts.http_port)
+            transport = self._bounded_transport(health)
         try:
             self._cases()
         except BudgetExhausted:

@@ -31,12 +31,23 @@ class Ran:
         return self.proc.stdout + self.proc.stderr
 
 
-def cli(*args: str, env: dict[str, str] | None = None, timeout: float = 60, cwd: str | None = None,
-        report: str | None = None) -> Ran:
+def cli(
+    *args: str,
+    env: dict[str, str] | None = None,
+    timeout: float = 60,
+    cwd: str | None = None,
+    report: str | None = None,
+) -> Ran:
     """``python -m conformance ARGS`` in a child process; asserts a documented exit and no traceback."""
     started = time.monotonic()
-    proc = subprocess.run([sys.executable, "-m", "conformance", *args], capture_output=True, text=True,
-                          env=env if env is not None else dict(os.environ), timeout=timeout, cwd=cwd)
+    proc = subprocess.run(
+        [sys.executable, "-m", "conformance", *args],
+        capture_output=True,
+        text=True,
+        env=env if env is not None else dict(os.environ),
+        timeout=timeout,
+        cwd=cwd,
+    )
     elapsed = time.monotonic() - started
     assert "Traceback" not in proc.stdout + proc.stderr, proc.stderr[-3000:]
     assert proc.returncode in (0, 1, 2), (proc.returncode, proc.stderr[-3000:])

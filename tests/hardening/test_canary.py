@@ -27,8 +27,12 @@ CLIENT_SECRET = "csec-" + os.urandom(10).hex() + "+/="  # characters that change
 
 
 def plain_forms(secret: str) -> set[str]:
-    return {secret, quote(secret, safe=""), quote_plus(secret),
-            base64.b64encode(f"{CLIENT_ID}:{secret}".encode()).decode()}  # the Basic header we send
+    return {
+        secret,
+        quote(secret, safe=""),
+        quote_plus(secret),
+        base64.b64encode(f"{CLIENT_ID}:{secret}".encode()).decode(),
+    }  # the Basic header we send
 
 
 def encoded_forms(secret: str) -> set[str]:
@@ -37,7 +41,9 @@ def encoded_forms(secret: str) -> set[str]:
     return {base64.b64encode(raw).decode(), base64.urlsafe_b64encode(raw).decode()}
 
 
-NEEDLES = plain_forms(CANARY) | plain_forms(CLIENT_SECRET) | encoded_forms(CANARY) | encoded_forms(CLIENT_SECRET)
+NEEDLES = (
+    plain_forms(CANARY) | plain_forms(CLIENT_SECRET) | encoded_forms(CANARY) | encoded_forms(CLIENT_SECRET)
+)
 
 
 @pytest.fixture()
@@ -48,8 +54,14 @@ def home(tmp_path: Any) -> dict[str, str]:
         path = tmp_path / "env" / name.lower()
         path.mkdir(parents=True)
         env[name] = str(path)
-    env.update({"CANARY_TOKEN": CANARY, "CANARY_CLIENT_ID": CLIENT_ID, "CANARY_CLIENT_SECRET": CLIENT_SECRET,
-                "CONFORMANCE_LANG": "en"})
+    env.update(
+        {
+            "CANARY_TOKEN": CANARY,
+            "CANARY_CLIENT_ID": CLIENT_ID,
+            "CANARY_CLIENT_SECRET": CLIENT_SECRET,
+            "CONFORMANCE_LANG": "en",
+        }
+    )
     return env
 
 
@@ -84,15 +96,48 @@ def test_bearer_canary_in_json_and_every_rendered_format(tmp_path: Any, home: di
     faults = ["token_in_query_accepted", "no_auth_check", "wrong_error_body", "schema_violation"]
     with RefService(faults=faults, token=CANARY, rate_limit=None) as svc:
         base_url = svc.base_url
-        test = cli("test", SPEC, "--base-url", svc.base_url, "--auth", "bearer:CANARY_TOKEN", "--format", "json",
-                   "-o", report, "--rate", "200", "--max-requests", "60", "--timeout", "2", "--budget", "15",
-                   "--fail-on", "info", env=home, report=report, cwd=str(tmp_path))
+        test = cli(
+            "test",
+            SPEC,
+            "--base-url",
+            svc.base_url,
+            "--auth",
+            "bearer:CANARY_TOKEN",
+            "--format",
+            "json",
+            "-o",
+            report,
+            "--rate",
+            "200",
+            "--max-requests",
+            "60",
+            "--timeout",
+            "2",
+            "--budget",
+            "15",
+            "--fail-on",
+            "info",
+            env=home,
+            report=report,
+            cwd=str(tmp_path),
+        )
         assert used_on_the_wire(svc), "the canary never went out: the test would prove nothing"
     assert test.proc.returncode == 1 and has_evidence(test.data)
-    text = cli("test", SPEC, "--base-url", base_url, "--budget", "1", "--timeout", "1", env=home,
-               cwd=str(tmp_path))  # the text format too (service gone: error outcomes)
-    render = cli("render", report, "-d", str(out / "rendered"), "--format", "html,sarif,junit,md,json",
-                 "--root", os.path.dirname(SPEC), env=home, cwd=str(tmp_path))
+    text = cli(
+        "test", SPEC, "--base-url", base_url, "--budget", "1", "--timeout", "1", env=home, cwd=str(tmp_path)
+    )  # the text format too (service gone: error outcomes)
+    render = cli(
+        "render",
+        report,
+        "-d",
+        str(out / "rendered"),
+        "--format",
+        "html,sarif,junit,md,json",
+        "--root",
+        os.path.dirname(SPEC),
+        env=home,
+        cwd=str(tmp_path),
+    )
     assert render.proc.returncode == 0
     written = sorted(os.listdir(out / "rendered"))
     assert len(written) == 5, written
@@ -102,12 +147,38 @@ def test_bearer_canary_in_json_and_every_rendered_format(tmp_path: Any, home: di
 
 def test_oauth_client_secret_canary(tmp_path: Any, home: dict[str, str]) -> None:
     report = str(tmp_path / "oauth.json")
-    with RefService(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, faults=["wrong_error_body"],
-                    rate_limit=None) as svc:
-        ran = cli("test", SPEC, "--base-url", svc.base_url, "--auth", "oauth2", "--client-id-env",
-                  "CANARY_CLIENT_ID", "--client-secret-env", "CANARY_CLIENT_SECRET", "--token-url", svc.token_url,
-                  "--format", "json", "-o", report, "--rate", "200", "--max-requests", "40", "--timeout", "2",
-                  "--budget", "15", env=home, report=report, cwd=str(tmp_path))
+    with RefService(
+        client_id=CLIENT_ID, client_secret=CLIENT_SECRET, faults=["wrong_error_body"], rate_limit=None
+    ) as svc:
+        ran = cli(
+            "test",
+            SPEC,
+            "--base-url",
+            svc.base_url,
+            "--auth",
+            "oauth2",
+            "--client-id-env",
+            "CANARY_CLIENT_ID",
+            "--client-secret-env",
+            "CANARY_CLIENT_SECRET",
+            "--token-url",
+            svc.token_url,
+            "--format",
+            "json",
+            "-o",
+            report,
+            "--rate",
+            "200",
+            "--max-requests",
+            "40",
+            "--timeout",
+            "2",
+            "--budget",
+            "15",
+            env=home,
+            report=report,
+            cwd=str(tmp_path),
+        )
         token_requests = [r for r in svc.requests if r.path.endswith("/token")]
     assert token_requests, "the client credentials were never used"
     assert not any("token request" in line and "failed" in line for line in ran.proc.stderr.splitlines())
@@ -116,11 +187,33 @@ def test_oauth_client_secret_canary(tmp_path: Any, home: dict[str, str]) -> None
 
 def _reflected(tmp_path: Any, home: dict[str, str]) -> tuple[Ran, Ran]:
     report = str(tmp_path / "reflected.json")
-    with RefService(token=CANARY, rate_limit=None) as svc, \
-            FaultProxy(("127.0.0.1", svc.port), "reflect", match=r"^/motcua/1\.0/hoso") as px:
-        ran = cli("test", SPEC, "--base-url", px.origin + "/motcua/1.0", "--auth", "bearer:CANARY_TOKEN",
-                  "--format", "json", "-o", report, "--rate", "200", "--max-requests", "40", "--timeout", "2",
-                  "--budget", "15", env=home, report=report, cwd=str(tmp_path))
+    with (
+        RefService(token=CANARY, rate_limit=None) as svc,
+        FaultProxy(("127.0.0.1", svc.port), "reflect", match=r"^/motcua/1\.0/hoso") as px,
+    ):
+        ran = cli(
+            "test",
+            SPEC,
+            "--base-url",
+            px.origin + "/motcua/1.0",
+            "--auth",
+            "bearer:CANARY_TOKEN",
+            "--format",
+            "json",
+            "-o",
+            report,
+            "--rate",
+            "200",
+            "--max-requests",
+            "40",
+            "--timeout",
+            "2",
+            "--budget",
+            "15",
+            env=home,
+            report=report,
+            cwd=str(tmp_path),
+        )
     assert px.faulted() > 0 and has_evidence(ran.data)
     text = open(report, encoding="utf-8").read()
     assert "[REDACTED]" in text  # the reflection was captured, and scrubbed
@@ -128,16 +221,15 @@ def _reflected(tmp_path: Any, home: dict[str, str]) -> tuple[Ran, Ran]:
     return ran, render
 
 
-def test_canary_reflected_by_a_failing_server_stays_out_of_evidence(tmp_path: Any, home: dict[str, str]) -> None:
+def test_canary_reflected_by_a_failing_server_stays_out_of_evidence(
+    tmp_path: Any, home: dict[str, str]
+) -> None:
     """The server fails with a 500 that echoes the request (Authorization header included) in its body
     and headers: the evidence kept (JSON, then every rendered format) must not hold the token."""
     ran, render = _reflected(tmp_path, home)
     assert_nowhere(tmp_path, ran, render, needles=plain_forms(CANARY))
 
 
-@pytest.mark.xfail(strict=True, reason="redaction scrubs the secret's exact text only: a server echoing it "
-                   "base64-encoded puts it in evidence (fix: api_live.authenticator adds base64/urlsafe-base64/"
-                   "percent-encoded variants of each secret to Credentials.secrets)")
 def test_canary_echoed_base64_encoded_stays_out_of_evidence(tmp_path: Any, home: dict[str, str]) -> None:
     ran, render = _reflected(tmp_path, home)
     assert_nowhere(tmp_path, ran, render, needles=encoded_forms(CANARY))
@@ -147,17 +239,44 @@ def test_batch_cache_and_run_project(tmp_path: Any, home: dict[str, str]) -> Non
     """`conformance batch --cache` and a `conformance run` whose live auth names the variable."""
     specs = tmp_path / "specs"
     shutil.copytree(os.path.dirname(SPEC), specs / "provincial-one-stop")
-    batch = cli("batch", str(specs), "--cache", str(tmp_path / "cache"), "-d", str(tmp_path / "batch"), "-j", "1",
-                "-q", env=home, cwd=str(tmp_path), timeout=90)
+    batch = cli(
+        "batch",
+        str(specs),
+        "--cache",
+        str(tmp_path / "cache"),
+        "-d",
+        str(tmp_path / "batch"),
+        "-j",
+        "1",
+        "-q",
+        env=home,
+        cwd=str(tmp_path),
+        timeout=90,
+    )
     assert os.listdir(tmp_path / "cache"), "no cache file written"
     with RefService(token=CANARY, faults=["token_in_query_accepted"], rate_limit=None) as svc:
         project = tmp_path / "conformance.yaml"
-        project.write_text(yaml.safe_dump({
-            "version": 1, "profile": "vn-full", "lang": "en",
-            "systems": [{"id": "one-stop", "specs": ["specs/provincial-one-stop/openapi.yaml"],
-                         "live": {"base_url": svc.base_url, "auth": {"bearer_env": "CANARY_TOKEN"},
-                                  "max_requests": 30}}],
-            "reports": {"dir": "run-reports", "formats": ["html", "json", "sarif", "junit", "md"]}}))
+        project.write_text(
+            yaml.safe_dump(
+                {
+                    "version": 1,
+                    "profile": "vn-full",
+                    "lang": "en",
+                    "systems": [
+                        {
+                            "id": "one-stop",
+                            "specs": ["specs/provincial-one-stop/openapi.yaml"],
+                            "live": {
+                                "base_url": svc.base_url,
+                                "auth": {"bearer_env": "CANARY_TOKEN"},
+                                "max_requests": 30,
+                            },
+                        }
+                    ],
+                    "reports": {"dir": "run-reports", "formats": ["html", "json", "sarif", "junit", "md"]},
+                }
+            )
+        )
         run = cli("run", str(project), env=home, cwd=str(tmp_path), timeout=90)
         assert used_on_the_wire(svc)
     assert len(os.listdir(tmp_path / "run-reports")) >= 5

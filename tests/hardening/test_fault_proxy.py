@@ -25,16 +25,45 @@ PARTIAL = r"^/motcua/1\.0/hoso"
 TOKEN_ENV = "HARDENING_FAULT_TOKEN"
 
 
-def run_through(mode: str, *, match: str | None = PARTIAL, tmp_path: Any, ssl_context: Any = None,
-                extra: tuple[str, ...] = (), **proxy: Any) -> tuple[Ran, FaultProxy]:
+def run_through(
+    mode: str,
+    *,
+    match: str | None = PARTIAL,
+    tmp_path: Any,
+    ssl_context: Any = None,
+    extra: tuple[str, ...] = (),
+    **proxy: Any,
+) -> tuple[Ran, FaultProxy]:
     token = "tok-" + os.urandom(8).hex()
     report = os.path.join(str(tmp_path), f"{mode}.json")
-    with RefService(token=token, rate_limit=None) as svc, \
-            FaultProxy(("127.0.0.1", svc.port), mode, match=match, ssl_context=ssl_context, **proxy) as px:
-        ran = cli("test", SPEC, "--base-url", px.origin + "/motcua/1.0", "--auth", f"bearer:{TOKEN_ENV}",
-                  "--format", "json", "-o", report, "--rate", "200", "--max-requests", "60",
-                  "--timeout", "1", "--budget", str(BUDGET), *extra,
-                  env={**os.environ, TOKEN_ENV: token}, timeout=60, report=report)
+    with (
+        RefService(token=token, rate_limit=None) as svc,
+        FaultProxy(("127.0.0.1", svc.port), mode, match=match, ssl_context=ssl_context, **proxy) as px,
+    ):
+        ran = cli(
+            "test",
+            SPEC,
+            "--base-url",
+            px.origin + "/motcua/1.0",
+            "--auth",
+            f"bearer:{TOKEN_ENV}",
+            "--format",
+            "json",
+            "-o",
+            report,
+            "--rate",
+            "200",
+            "--max-requests",
+            "60",
+            "--timeout",
+            "1",
+            "--budget",
+            str(BUDGET),
+            *extra,
+            env={**os.environ, TOKEN_ENV: token},
+            timeout=60,
+            report=report,
+        )
     assert ran.elapsed < BUDGET + SLACK, f"{mode}: {ran.elapsed:.1f}s for a {BUDGET}s budget"
     assert ran.data is not None, ran.proc.stderr
     return ran, px
@@ -50,8 +79,11 @@ def outcome(ran: Ran, rule: str) -> dict[str, Any]:
 
 def recorded(ran: Ran) -> list[str]:
     """What the JSON says beyond the fault-free baseline (where only LIVE003, plain http, fails)."""
-    return [f"{o['rule']} {o['status']}" for o in ran.data["outcomes"]
-            if o["status"] == "error" or (o["status"] == "failed" and o["rule"] != "LIVE003")]
+    return [
+        f"{o['rule']} {o['status']}"
+        for o in ran.data["outcomes"]
+        if o["status"] == "error" or (o["status"] == "failed" and o["rule"] != "LIVE003")
+    ]
 
 
 def others_report(ran: Ran) -> int:
@@ -71,6 +103,7 @@ def test_baseline_through_the_proxy_is_clean(tmp_path: Any) -> None:
 
 
 # --- faults answered with an HTTP response: findings ----------------------------------------------
+
 
 def test_huge_bodies_are_cut_and_reported(tmp_path: Any) -> None:
     ran, px = run_through("huge", tmp_path=tmp_path, huge_bytes=6 << 20)
@@ -98,12 +131,16 @@ def test_bursts_of_5xx_are_server_error_findings(tmp_path: Any) -> None:
 
 # --- faults that leave no HTTP response: the whole target faulty → error outcomes naming the cause --
 
-@pytest.mark.parametrize(("mode", "cause"), [
-    ("reset", "reset"),
-    ("garbage", "BadStatusLine"),
-    ("delay", "timeout"),
-    ("truncate", "IncompleteRead"),
-])
+
+@pytest.mark.parametrize(
+    ("mode", "cause"),
+    [
+        ("reset", "reset"),
+        ("garbage", "BadStatusLine"),
+        ("delay", "timeout"),
+        ("truncate", "IncompleteRead"),
+    ],
+)
 def test_total_fault_is_an_error_outcome_naming_the_cause(tmp_path: Any, mode: str, cause: str) -> None:
     ran, px = run_through(mode, match=None, tmp_path=tmp_path, delay=3.0)
     assert px.faulted() > 0
@@ -117,18 +154,17 @@ def test_total_fault_is_an_error_outcome_naming_the_cause(tmp_path: Any, mode: s
 
 # --- faults hitting some requests: recorded, and the other rules still report ----------------------
 
-_NOT_RECORDED = ("runner drops exchanges that got no response (status None) before any check sees them: "
-                 "a reset/timeout/garbage/truncated answer on some requests leaves no trace in the JSON; "
-                 "see the hardening note (proposed LIVE rule 'responses-complete')")
 
-
-@pytest.mark.parametrize("mode", [
-    pytest.param("reset", marks=pytest.mark.xfail(strict=True, reason=_NOT_RECORDED)),
-    pytest.param("garbage", marks=pytest.mark.xfail(strict=True, reason=_NOT_RECORDED)),
-    pytest.param("truncate", marks=pytest.mark.xfail(strict=True, reason=_NOT_RECORDED)),
-    pytest.param("delay", marks=pytest.mark.xfail(strict=True, reason=_NOT_RECORDED)),
-    pytest.param("dribble", marks=pytest.mark.xfail(strict=True, reason=_NOT_RECORDED)),
-])
+@pytest.mark.parametrize(
+    "mode",
+    [
+        "reset",
+        "garbage",
+        "truncate",
+        "delay",
+        "dribble",
+    ],
+)
 def test_partial_fault_is_recorded_and_other_rules_report(tmp_path: Any, mode: str) -> None:
     ran, px = run_through(mode, tmp_path=tmp_path, delay=3.0, dribble_interval=0.05)
     assert px.faulted() > 0
@@ -136,24 +172,25 @@ def test_partial_fault_is_recorded_and_other_rules_report(tmp_path: Any, mode: s
     assert recorded(ran), f"{px.faulted()} faulted exchanges and the JSON says nothing of them"
 
 
-@pytest.mark.xfail(strict=True, reason="transport probe (engine/transport.py probe_http11) has a per-read "
-                   "timeout but no overall deadline: a server dribbling its status line and headers holds "
-                   "the run past --budget")
 def test_dribbled_headers_do_not_hold_the_run(tmp_path: Any) -> None:
     run_through("dribble", match=None, tmp_path=tmp_path, dribble_interval=0.08)
 
 
 # --- TLS ------------------------------------------------------------------------------------------
 
+
 def test_expired_certificate_is_a_finding_and_no_credentials_are_sent(tmp_path: Any, certs: Any) -> None:
-    ran, px = run_through("pass", tmp_path=tmp_path, ssl_context=certs.context("expired"),
-                          extra=("--ca-file", certs.ca_file))
+    ran, px = run_through(
+        "pass", tmp_path=tmp_path, ssl_context=certs.context("expired"), extra=("--ca-file", certs.ca_file)
+    )
     assert outcome(ran, "LIVE005")["status"] == "failed"
     assert "expired" in messages(ran, "LIVE005")
     for rule in ("LIVE001", "LIVE004"):  # the transport rules still judge the endpoint
         assert outcome(ran, rule)["status"] == "passed"
     errors = [o for o in ran.data["outcomes"] if o["status"] == "error"]
-    assert errors and all("certificate" in o["reason"].lower() or "ssl" in o["reason"].lower() for o in errors)
+    assert errors and all(
+        "certificate" in o["reason"].lower() or "ssl" in o["reason"].lower() for o in errors
+    )
     # only the unauthenticated transport probe got through the handshake, never an API request
     assert all(s.path in ("/motcua/1.0/health", "/motcua/1.0/") for s in px.seen), px.seen
 
@@ -165,10 +202,8 @@ def test_self_signed_certificate_is_a_finding(tmp_path: Any, certs: Any) -> None
     assert outcome(ran, "LIVE001")["status"] == "passed"
 
 
-@pytest.mark.xfail(strict=True, reason="--ca-file reaches the transport probe but not the API requests: "
-                   "schemathesis passes verify=True per request, which overrides GuardedSession.verify "
-                   "(engine/guard.py send() should force kwargs['verify'] = self.verify)")
 def test_valid_certificate_from_a_private_ca_is_trusted_with_ca_file(tmp_path: Any, certs: Any) -> None:
-    ran, _ = run_through("pass", tmp_path=tmp_path, ssl_context=certs.context("valid"),
-                         extra=("--ca-file", certs.ca_file))
+    ran, _ = run_through(
+        "pass", tmp_path=tmp_path, ssl_context=certs.context("valid"), extra=("--ca-file", certs.ca_file)
+    )
     assert statuses(ran)["error"] == 0, [o["reason"] for o in ran.data["outcomes"] if o["status"] == "error"]

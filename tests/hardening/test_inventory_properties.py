@@ -15,18 +15,45 @@ from hypothesis import strategies as st
 from conformance.errors import InventoryError
 from conformance.inventory import LAYERS, load_inventory, parse_inventory
 
-SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12)
-values = st.recursive(scalars, lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=8), c, max_size=3),
-                      max_leaves=12)
-KEYS = ["id", "name", "owner", "kind", "layer", "specs", "from", "to", "channel", "data_domains", "citizen_facing",
-        "province", "sync", "dr_attestations", "class", "domain"]
-system = st.dictionaries(st.sampled_from(KEYS), scalars | st.sampled_from(LAYERS) | st.lists(scalars, max_size=2),
-                         max_size=8)
-inventories = st.fixed_dictionaries({}, optional={"systems": st.lists(system, max_size=4) | values,
-                                                  "connections": st.lists(system, max_size=4) | values,
-                                                  "version": scalars})
+values = st.recursive(
+    scalars,
+    lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=8), c, max_size=3),
+    max_leaves=12,
+)
+KEYS = [
+    "id",
+    "name",
+    "owner",
+    "kind",
+    "layer",
+    "specs",
+    "from",
+    "to",
+    "channel",
+    "data_domains",
+    "citizen_facing",
+    "province",
+    "sync",
+    "dr_attestations",
+    "class",
+    "domain",
+]
+system = st.dictionaries(
+    st.sampled_from(KEYS), scalars | st.sampled_from(LAYERS) | st.lists(scalars, max_size=2), max_size=8
+)
+inventories = st.fixed_dictionaries(
+    {},
+    optional={
+        "systems": st.lists(system, max_size=4) | values,
+        "connections": st.lists(system, max_size=4) | values,
+        "version": scalars,
+    },
+)
 
 
 def _ok(inv: Any) -> None:
@@ -69,16 +96,27 @@ def test_raw_bytes(tmp_path: Any, raw: bytes) -> None:
 
 
 cells = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=10) | st.sampled_from(
-    ["true", "no", "x", "có", "7", "-1", "a;b", "d*<s@c", "", "\"", "\r\n"])
-headers = st.lists(st.sampled_from(KEYS + ["layer", "dr_plan_ref", "dr_last_drill", "extra"]), min_size=1, max_size=6,
-                   unique=True)
+    ["true", "no", "x", "có", "7", "-1", "a;b", "d*<s@c", "", '"', "\r\n"]
+)
+headers = st.lists(
+    st.sampled_from(KEYS + ["layer", "dr_plan_ref", "dr_last_drill", "extra"]),
+    min_size=1,
+    max_size=6,
+    unique=True,
+)
 
 
 @SETTINGS
-@given(headers, st.lists(st.lists(cells, max_size=7), max_size=4), headers,
-       st.lists(st.lists(cells, max_size=7), max_size=3), st.booleans())
-def test_csv_pairs(tmp_path: Any, h1: list[str], rows1: list[list[str]], h2: list[str], rows2: list[list[str]],
-                   folder: bool) -> None:
+@given(
+    headers,
+    st.lists(st.lists(cells, max_size=7), max_size=4),
+    headers,
+    st.lists(st.lists(cells, max_size=7), max_size=3),
+    st.booleans(),
+)
+def test_csv_pairs(
+    tmp_path: Any, h1: list[str], rows1: list[list[str]], h2: list[str], rows2: list[list[str]], folder: bool
+) -> None:
     def write(name: str, header: list[str], rows: list[list[str]]) -> None:
         buf = io.StringIO()
         writer = csv.writer(buf)

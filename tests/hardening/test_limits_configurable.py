@@ -58,16 +58,22 @@ def test_max_depth(tmp_path: Any, capsys: Any, fmt: str) -> None:
 
 def test_max_aliases(tmp_path: Any, capsys: Any) -> None:
     n = 50
-    text = ("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\nx-anchor: &a {k: v}\nx-uses:\n"
-            + "".join("  - *a\n" for _ in range(n)))
+    text = (
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\nx-anchor: &a {k: v}\nx-uses:\n"
+        + "".join("  - *a\n" for _ in range(n))
+    )
     path = tmp_path / "aliases.yaml"
     path.write_text(text)
     assert lint(capsys, path)[0] in (0, 1)
     code, err = lint(capsys, path, "--max-aliases", "10")
     assert code == 2 and "more than 10 alias references" in err
     many = tmp_path / "many.yaml"
-    many.write_text(text.replace("".join("  - *a\n" for _ in range(n)),
-                                 "".join("  - *a\n" for _ in range(DEFAULT_LIMITS.max_aliases + 5))))
+    many.write_text(
+        text.replace(
+            "".join("  - *a\n" for _ in range(n)),
+            "".join("  - *a\n" for _ in range(DEFAULT_LIMITS.max_aliases + 5)),
+        )
+    )
     assert "alias" in lint(capsys, many)[1]
     assert lint(capsys, many, "--max-aliases", str(DEFAULT_LIMITS.max_aliases + 10))[0] in (0, 1)
 

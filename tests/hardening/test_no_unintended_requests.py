@@ -24,8 +24,9 @@ def hostile_copy(tmp_path: Any, ls: list[CountingListener]) -> str:
     data["servers"] = [{"url": servers.url + "/motcua/1.0"}, {"url": "http://169.254.169.254/latest"}]
     op = data["paths"]["/hoso/{MaHoSo}"]["get"]
     op["servers"] = [{"url": servers.url + "/op-level"}]
-    op["responses"]["200"]["links"] = {"elsewhere": {"operationId": "getTienDoHoSo",
-                                                     "server": {"url": links.url}}}
+    op["responses"]["200"]["links"] = {
+        "elsewhere": {"operationId": "getTienDoHoSo", "server": {"url": links.url}}
+    }
     media = op["responses"]["200"]["content"]["application/json"]
     media.pop("example", None)
     media["examples"] = {"remote": {"externalValue": example.url + "/example.json"}}
@@ -41,7 +42,15 @@ def hostile_copy(tmp_path: Any, ls: list[CountingListener]) -> str:
 def test_lint_contacts_nothing(tmp_path: Any, listeners: Any) -> None:
     ls = listeners(5)
     spec = hostile_copy(tmp_path, ls)
-    ran = cli("lint", spec, "--format", "json", "-o", str(tmp_path / "lint.json"), report=str(tmp_path / "lint.json"))
+    ran = cli(
+        "lint",
+        spec,
+        "--format",
+        "json",
+        "-o",
+        str(tmp_path / "lint.json"),
+        report=str(tmp_path / "lint.json"),
+    )
     assert ran.proc.returncode in (0, 1)
     assert [lst.connections for lst in ls] == [0] * 5
     assert any(o["rule"] == "STR002" and o["status"] == "failed" for o in ran.data["outcomes"])  # ref refused
@@ -49,10 +58,30 @@ def test_lint_contacts_nothing(tmp_path: Any, listeners: Any) -> None:
 
 def _live(tmp_path: Any, spec: str, svc: RefService, mode: str, *extra: str) -> Any:
     report = str(tmp_path / f"{mode}.json")
-    return cli("test", spec, "--base-url", svc.base_url, "--mode", mode, "--format", "json", "-o", report,
-               "--rate", "200", "--max-requests", "40", "--timeout", "2", "--budget", "10", *extra,
-               env={**os.environ, TOKEN_ENV: svc.token, "HNUR_ID": svc.client_id, "HNUR_SECRET": svc.client_secret},
-               report=report, timeout=60)
+    return cli(
+        "test",
+        spec,
+        "--base-url",
+        svc.base_url,
+        "--mode",
+        mode,
+        "--format",
+        "json",
+        "-o",
+        report,
+        "--rate",
+        "200",
+        "--max-requests",
+        "40",
+        "--timeout",
+        "2",
+        "--budget",
+        "10",
+        *extra,
+        env={**os.environ, TOKEN_ENV: svc.token, "HNUR_ID": svc.client_id, "HNUR_SECRET": svc.client_secret},
+        report=report,
+        timeout=60,
+    )
 
 
 def test_probe_and_full_mode_contact_only_the_base_url(tmp_path: Any, listeners: Any) -> None:

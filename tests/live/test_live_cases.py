@@ -29,17 +29,27 @@ def _live_cases() -> list[Any]:
 
 
 class _StubServer:
-    """For the two behaviours the reference service has no switch for: `http10` answers every request
-    with HTTP/1.0, `redirect_elsewhere` redirects every request to another loopback port."""
+    """For behaviours the reference service has no switch for: `http10` answers every request with
+    HTTP/1.0, `redirect_elsewhere` redirects every request to another loopback port, `flaky` drops
+    every second connection without an answer."""
 
     def __init__(self, kind: str) -> None:
         import threading
         from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+        counter, lock = [0], threading.Lock()
+
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.0" if kind == "http10" else "HTTP/1.1"
 
             def do_GET(self) -> None:  # noqa: N802
+                if kind == "flaky":  # every second request: the connection drops with no answer
+                    with lock:
+                        counter[0] += 1
+                        drop = counter[0] % 2 == 0
+                    if drop:
+                        self.close_connection = True
+                        return
                 if kind == "redirect_elsewhere":
                     self.send_response(302)
                     self.send_header("Location", "http://127.0.0.1:9/elsewhere")

@@ -274,3 +274,90 @@ def test_fallback_when_ryml_missing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 if os.environ.get("CONFORMANCE_YAML_FASTPATH_VERBOSE"):  # pragma: no cover - a debugging aid
     print(len(CORPUS_FILES), "corpus YAML files")
+
+
+# --------------------------------------------------------------------------------------------
+# Locations: the rapidyaml locator must answer exactly what libyaml's marks answer.
+
+
+def _pointers(data: Any, limit: int) -> list[str]:
+    out, stack = [""], [(data, "")]
+    while stack and len(out) < limit:
+        node, ptr = stack.pop()
+        if isinstance(node, dict):
+            out.append(ptr + "/no-such-member")
+            for k, v in node.items():
+                out.append(yamlio.join_pointer(ptr, k))
+                stack.append((v, out[-1]))
+        elif isinstance(node, list):
+            out.append(f"{ptr}/{len(node)}")
+            for i, v in enumerate(node):
+                out.append(f"{ptr}/{i}")
+                stack.append((v, out[-1]))
+    return out
+
+
+def _both(text: str, pointers: list[str]) -> tuple[list[Any], list[Any]]:
+    fast = yamlio.SourceMap(text, "yaml")
+    slow_map = yamlio.SourceMap(text, "yaml")
+    slow_map._ryml_loc = False  # the libyaml-marks path
+    return [fast.locate(p) for p in pointers], [slow_map.locate(p) for p in pointers]
+
+
+LOCATE_DOC = """\
+# comment
+é: 1
+"quoted key": 2
+'single': 3
+list:
+  - plain
+  - "double"
+  - 'single'
+  - k: v
+    k2: w
+  - "qk": v
+  - {flow: 1}
+  - [a, b]
+  - - nested
+  - |
+    block
+  - &anc anchored
+  - *anc
+  - ? explicit
+    : value
+  -
+a/b: slash
+t~x: tilde
+nested:
+  deeper:
+    deepest: [1, 2]
+"""
+
+
+def test_locator_hand_cases_match_libyaml() -> None:
+    data = yamlio._parse_yaml(LOCATE_DOC, path="t.yaml", limits=LIMITS)
+    pointers = _pointers(data, 10_000) + ["/a~1b", "/t~0x", "/list/99", "/list/x"]
+    got, want = _both(LOCATE_DOC, pointers)
+    assert got == want
+    assert got[pointers.index("/quoted key")] == (3, 1)
+
+
+@pytest.mark.skipif(not CORPUS_FILES, reason=f"corpus absent ({CORPUS})")
+def test_corpus_locations_match_libyaml() -> None:
+    bad = []
+    for path in CORPUS_FILES[::3]:  # a third of the corpus keeps the test under a minute
+        text, _ = yamlio.read_text(str(path))
+        try:
+            data = yamlio._parse_yaml(text, path=str(path), limits=LIMITS)
+        except SpecLoadError:
+            continue
+        pointers = _pointers(data, 400)
+        got, want = _both(text, pointers)
+        bad += [(str(path), p, g, w) for p, g, w in zip(pointers, got, want, strict=True) if g != w]
+    assert not bad, bad[:10]
+
+
+@pytest.mark.parametrize("text", ["", "   \n", "# c\n", "- a\n- b\n", "scalar\n"])
+def test_locator_degenerate_documents(text: str) -> None:
+    got, want = _both(text, ["", "/0", "/a"])
+    assert got == want

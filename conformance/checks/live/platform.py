@@ -82,6 +82,32 @@ def p95_latency(run: LiveRun, ctx: CheckContext) -> Iterator[Problem]:
                       p95_ms=round(p95), budget_ms=budget, samples=len(times))
 
 
+@live_check("responses_complete", target="run", defaults={"max_findings": 10},
+            schema={"max_findings": {"type": "integer", "minimum": 1}})
+def responses_complete(run: LiveRun, ctx: CheckContext) -> Iterator[Problem]:
+    """Every request sent got a complete HTTP response: no reset, timeout, truncated body or garbage.
+
+    When every request fails, each rule errors with the cause instead; this rule is what records a
+    target that fails only some of the time."""
+    # Refused other hosts are LIVE026's finding, not a failure of the target.
+    failed = [ex for ex in run.exchanges if ex.status is None and ex.purpose != "burst"
+              and "not the target" not in (ex.error or "")]
+    cap = int(ctx.options.get("max_findings", 10))
+    for ex in failed[:cap]:
+        cause = ex.error or "no response"
+        yield Problem(message=f"{ex.method} {ex.url} got no complete response: {cause}",
+                      message_vi=f"{ex.method} {ex.url} không nhận được phản hồi đầy đủ: {cause}",
+                      location=Location(method=ex.method, path=ex.path, operation_id=ex.operation_id,
+                                        url=ex.url),
+                      details={"error": cause, "exchange": ex.index})
+    if len(failed) > cap:
+        yield Problem(message=f"{len(failed) - cap} more requests got no complete response "
+                              f"({len(failed)} of {len(run.exchanges)} in all)",
+                      message_vi=f"thêm {len(failed) - cap} yêu cầu không nhận được phản hồi đầy đủ "
+                                 f"({len(failed)}/{len(run.exchanges)})",
+                      location=Location(url=failed[cap].url))
+
+
 @live_check("requests_stay_on_target", target="run")
 def requests_stay_on_target(run: LiveRun, ctx: CheckContext) -> Iterator[Problem]:
     """The run never had to contact another host (redirects or links elsewhere were refused)."""

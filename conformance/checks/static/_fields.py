@@ -8,7 +8,6 @@ on its own, without the property name), so rules that need the name iterate fiel
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 from ... import fieldnames
 from ...model import Problem
 from ...nodes import walk
+from ...patterns import pattern_accepts  # noqa: F401  (re-exported for checks)
 from ...specs import SpecDocument
 from ...yamlio import join_pointer
 
@@ -125,14 +125,6 @@ def field_values(doc: SpecDocument, field: Field) -> Iterator[tuple[Any, str, st
                     yield ex["value"], eptr + "/value", "example"
 
 
-def pattern_accepts(pattern: Any, value: str) -> bool | None:
-    """Whether a JSON Schema ``pattern`` (unanchored ECMA regex) matches; None if unusable."""
-    if not isinstance(pattern, str):
-        return None
-    try:
-        return re.search(pattern, value) is not None
-    except re.error:
-        return None
 
 
 def is_string_type(schema: dict[str, Any]) -> bool:
