@@ -1,58 +1,51 @@
 """conformance: readiness checks for Vietnamese agency systems joining the shared integration platforms.
 
-The public API is what ``__all__`` lists; everything else may change without notice.
+The public API is what ``__all__`` lists; everything else may change without notice. Names are
+imported on first use (PEP 562), so `conformance lint` does not pay for the live and graph engines.
 """
+
+import importlib as _importlib
 
 __version__ = "0.1.0"
 
-from .api import LintReport, explain, lint, list_rules  # noqa: E402
-from .api_graph import graph_check, load_graph  # noqa: E402
-from .api_live import AuthConfig, test_live  # noqa: E402
-from .errors import (  # noqa: E402
-    ConformanceError,
-    InventoryError,
-    ProfileError,
-    SpecLoadError,
-    UsageError,
-)
-from .model import (  # noqa: E402
-    Confidence,
-    Finding,
-    Location,
-    Outcome,
-    Problem,
-    RuleSpec,
-    RunResult,
-    Severity,
-    Status,
-    Subject,
-)
-from .profiles import resolve_profile  # noqa: E402
+_EXPORTS = {
+    "AuthConfig": "api_live",
+    "Confidence": "model",
+    "ConformanceError": "errors",
+    "Finding": "model",
+    "InventoryError": "errors",
+    "LintReport": "api",
+    "Location": "model",
+    "Outcome": "model",
+    "Problem": "model",
+    "ProfileError": "errors",
+    "RuleSpec": "model",
+    "RunResult": "model",
+    "Severity": "model",
+    "SpecLoadError": "errors",
+    "Status": "model",
+    "Subject": "model",
+    "UsageError": "errors",
+    "explain": "api",
+    "graph_check": "api_graph",
+    "lint": "api",
+    "list_rules": "api",
+    "load_graph": "api_graph",
+    "resolve_profile": "profiles",
+    "test_live": "api_live",
+}
 
-__all__ = [
-    "AuthConfig",
-    "Confidence",
-    "ConformanceError",
-    "Finding",
-    "InventoryError",
-    "LintReport",
-    "Location",
-    "Outcome",
-    "Problem",
-    "ProfileError",
-    "RuleSpec",
-    "RunResult",
-    "Severity",
-    "SpecLoadError",
-    "Status",
-    "Subject",
-    "UsageError",
-    "__version__",
-    "explain",
-    "graph_check",
-    "lint",
-    "list_rules",
-    "load_graph",
-    "resolve_profile",
-    "test_live",
-]
+__all__ = sorted([*_EXPORTS, "__version__"])
+
+
+def __getattr__(name: str) -> object:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'conformance' has no attribute {name!r}")
+    value = getattr(_importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))

@@ -26,11 +26,33 @@ def load_schema(name: str) -> dict[str, Any]:
     return data
 
 
+@cache
+def _fast_validator(name: str) -> Any:
+    try:
+        import jsonschema_rs
+
+        return jsonschema_rs.validator_for(load_schema(name))
+    except Exception:  # no fast path available: the reference validator decides alone
+        return None
+
+
+def _fast_valid(name: str, data: Any) -> bool:
+    fast = _fast_validator(name)
+    if fast is None:
+        return False
+    try:
+        return bool(fast.is_valid(data))
+    except Exception:  # e.g. values the Rust side cannot convert: let jsonschema judge
+        return False
+
+
 def validate(data: Any, schema: str | dict[str, Any], *, file: str, what: str,
              loaded: yamlio.LoadedFile | None = None,
              error: type[ConformanceError] = ProfileError) -> None:
     """Raise ``error`` for the first (shallowest, then alphabetical) schema violation."""
     resolved = load_schema(schema) if isinstance(schema, str) else schema
+    if isinstance(schema, str) and _fast_valid(schema, data):
+        return  # the common case, in Rust; the slower validator below only words the first error
     validator = jsonschema.Draft202012Validator(resolved)
     errors = validator.iter_errors(data)
     err = min(errors, key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path)), e.message),
