@@ -11,13 +11,13 @@ from typing import Any
 
 import pytest
 
-from conformance import yamlio
+from conformance import ryml_yaml, yamlio
 from conformance.errors import SpecLoadError
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 LIMITS = yamlio.DEFAULT_LIMITS
 
-pytestmark = pytest.mark.skipif(yamlio._ryml is None, reason="rapidyaml is not installed")
+pytestmark = pytest.mark.skipif(ryml_yaml._ryml is None, reason="rapidyaml is not installed")
 
 
 def canon(x: Any) -> Any:
@@ -32,17 +32,17 @@ def canon(x: Any) -> Any:
 
 
 def slow(text: str) -> Any:
-    saved = yamlio._ryml
-    yamlio._ryml = None
+    saved = ryml_yaml._ryml
+    ryml_yaml._ryml = None
     try:
         return yamlio._parse_yaml(text, path="t.yaml", limits=LIMITS)
     finally:
-        yamlio._ryml = saved
+        ryml_yaml._ryml = saved
 
 
 def fast_raw(text: str) -> Any:
     """The fast path alone: the data, or yamlio._SLOW when it declines."""
-    return yamlio._parse_yaml_fast(text, limits=LIMITS)
+    return ryml_yaml.parse_fast(text, limits=LIMITS)
 
 
 def _corpus_yaml() -> list[Path]:
@@ -268,7 +268,7 @@ def test_invalid_yaml_error_comes_from_pyyaml() -> None:
 
 
 def test_fallback_when_ryml_missing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(yamlio, "_ryml", None)
+    monkeypatch.setattr(ryml_yaml, "_ryml", None)
     assert yamlio._parse_yaml("a: 1\n", path="t.yaml", limits=LIMITS) == {"a": 1}
 
 
