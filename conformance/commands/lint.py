@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 
 from ..cli import (
     EXIT_ERROR,
@@ -33,6 +34,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    "or $SOURCE_DATE_EPOCH); fixes the output bytes")
     p.add_argument("--baseline", metavar="PREVIOUS.json",
                    help="fail only on findings that are not in this earlier JSON result")
+    p.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
+                   help="documents linted at once in worker processes (default: the number of CPUs)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.add_argument("--verbose", "-v", action="store_true", help="also list skipped rules")
     add_load_options(p)
@@ -56,8 +59,9 @@ def run(args: argparse.Namespace) -> int:
     files = collect_specs(args.specs)
     progress = Progress(len(files), enabled=not args.quiet)
     try:
+        jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
         report = lint(files, profile=profile, clock=clock_from(args), limits=limits, refs=refs,
-                      progress=progress, lang=args.lang)
+                      progress=progress, lang=args.lang, jobs=jobs)
     finally:
         progress.close()
     for problem in report.load_problems:

@@ -87,3 +87,16 @@ def test_missing_or_foreign_result_is_a_usage_error(tmp_path, capsys) -> None:
     assert main(["render", str(bad), "-d", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err and err.count("conformance: error:") == 2
+
+
+def test_json_fast_and_stdlib_encoders_agree():
+    """dumps() uses orjson when it can; the bytes must be what the stdlib writes."""
+    import json as stdlib_json
+
+    from conformance.reporters import json as json_report
+    from tests.reporters.scenarios import agency, hostile
+
+    for result in (agency(), hostile()):
+        fast = json_report.dumps(result)
+        slow = stdlib_json.dumps(json_report.to_dict(result), ensure_ascii=False, indent=2, default=str) + "\n"
+        assert fast == slow

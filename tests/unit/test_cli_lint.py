@@ -114,3 +114,14 @@ def test_golden_json(capsys, golden, monkeypatch):
     _, second, _ = run(capsys, *args)
     assert first == second  # same inputs, same bytes
     golden("lint/legacy-one-stop-multi.json", first)
+
+
+def test_parallel_lint_gives_the_same_bytes(capsys, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("openapi: 3.0.3\ninfo: [unclosed\n")
+    args = ["lint", LEGACY, MULTI, str(bad), os.path.join(ROOT, "specs"), "--format", "json",
+            "--timestamp", "2026-01-01T00:00:00Z", "-q"]
+    code1, one, err1 = run(capsys, *args, "--jobs", "1")
+    code2, two, err2 = run(capsys, *args, "--jobs", "2")
+    assert (code1, one, err1) == (code2, two, err2)
+    assert code1 == 2 and "bad.yaml" in err1
