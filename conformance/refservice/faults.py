@@ -35,6 +35,9 @@ FAULTS: dict[str, str] = {
     "no_rate_limit_headers": "no burst limiter at all: never 429, no RateLimit-* headers (VN-API-029)",
     "429_without_retry_after": "the burst limiter answers 429 without Retry-After (VN-API-029)",
     "schema_violation": "2xx bodies break their response schema: wrong types, missing required (VN-API-019)",
+    "http10": "every response is HTTP/1.0 and the connection closes after it (VN-API-001)",
+    "redirect_elsewhere": "every request is redirected (302) to another loopback port (VN-API-002)",
+    "drop_connections": "every second request gets no answer: the connection is closed (VN-API-073)",
 }
 
 

@@ -60,6 +60,7 @@ class _Server(ThreadingHTTPServer):
             cfg.token: (float("inf"), frozenset(data.SCOPES))
         }
         self.tokens_lock = threading.Lock()
+        self.dropped = 0  # requests seen by the drop_connections fault
         self.ssl_context = ssl_context
         self.open_sockets: set[socket.socket] = set()
         self.sockets_lock = threading.Lock()
@@ -143,7 +144,29 @@ class _Handler(BaseHTTPRequestHandler):
             return None
         return self.rfile.read(length) if length else b""
 
+    def _transport_fault(self) -> bool:
+        """Faults below HTTP semantics; True when the request has been dealt with."""
+        faults = self.server.cfg.faults
+        if "drop_connections" in faults:
+            with self.server.tokens_lock:
+                self.server.dropped += 1
+                drop = self.server.dropped % 2 == 0
+            if drop:
+                self.close_connection = True  # no status line at all
+                return True
+        if "http10" in faults:
+            self.protocol_version = "HTTP/1.0"  # the status line says 1.0; the connection then closes
+        if "redirect_elsewhere" in faults:
+            self.send_response(302)
+            self.send_header("Location", "http://127.0.0.1:9/elsewhere")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return True
+        return False
+
     def _handle(self) -> None:
+        if self._transport_fault():
+            return
         cfg, received = self.server.cfg, time.time()
         self._rate_headers: dict[str, str] = {}
         split = urlsplit(self.path)

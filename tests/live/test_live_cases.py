@@ -28,65 +28,7 @@ def _live_cases() -> list[Any]:
     return out
 
 
-class _StubServer:
-    """For behaviours the reference service has no switch for: `http10` answers every request with
-    HTTP/1.0, `redirect_elsewhere` redirects every request to another loopback port, `flaky` drops
-    every second connection without an answer."""
-
-    def __init__(self, kind: str) -> None:
-        import threading
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-        counter, lock = [0], threading.Lock()
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.0" if kind == "http10" else "HTTP/1.1"
-
-            def do_GET(self) -> None:  # noqa: N802
-                if kind == "flaky":  # every second request: the connection drops with no answer
-                    with lock:
-                        counter[0] += 1
-                        drop = counter[0] % 2 == 0
-                    if drop:
-                        self.close_connection = True
-                        return
-                if kind == "redirect_elsewhere":
-                    self.send_response(302)
-                    self.send_header("Location", "http://127.0.0.1:9/elsewhere")
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                    return
-                body = b'{"TrangThai":"UP"}'
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            do_HEAD = do_OPTIONS = do_GET
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}/motcua/1.0"
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-
-    def __enter__(self) -> _StubServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
 def run_case(rule_id: str, case: dict[str, Any], certs: Certs | None, token: str) -> Any:
-    if case.get("server"):
-        with _StubServer(case["server"]) as stub:
-            live = run_live_test(SPEC, base_url=stub.base_url, max_requests=40, rate=200.0, timeout=5.0,
-                                 budget_seconds=30.0, auth=AuthConfig.parse(f"bearer:{TOKEN_ENV}"))
-        return next(o for o in live.result.outcomes if o.rule == rule_id)
     tls = case.get("tls")
     ctx = certs.context(tls) if tls and certs is not None else None
     svc = RefService(faults=case.get("faults", []), token=token, ssl_context=ctx,

@@ -467,6 +467,32 @@ def check_schema_violation(s: RefService) -> None:
         assert r.status == 200 and not validator.is_valid(r.json()), path
 
 
+def check_http10(s: RefService) -> None:
+    conn = HTTPConnection("127.0.0.1", s.port, timeout=10)
+    conn.request("GET", BASE_PATH + "/health")
+    resp = conn.getresponse()
+    resp.read()
+    assert resp.version == 10
+    conn.close()
+
+
+def check_redirect_elsewhere(s: RefService) -> None:
+    r = call(s, "GET", "/health")
+    assert r.status == 302 and r.headers["location"].startswith("http://127.0.0.1:9/")
+
+
+def check_drop_connections(s: RefService) -> None:
+    from http.client import RemoteDisconnected
+
+    outcomes = []
+    for _ in range(4):  # a new connection each time: every second request gets no status line
+        try:
+            outcomes.append(call(s, "GET", "/health").status)
+        except (RemoteDisconnected, ConnectionError):
+            outcomes.append(None)
+    assert outcomes.count(None) == 2 and outcomes.count(200) == 2, outcomes
+
+
 FAULT_CHECKS = {name: globals()[f"check_{name}"] for name in FAULTS}
 FAULT_OPTIONS: dict[str, dict[str, Any]] = {
     "slow": {"slow_seconds": 0.3},
