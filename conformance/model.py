@@ -166,6 +166,7 @@ class Subject:
     version: str | None = None  # OpenAPI/Swagger version, for specs
     base_url: str | None = None
     sha256: str | None = None
+    log_tail: tuple[str, ...] = ()  # last log lines of a system the harness started (launchers)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -162,8 +162,11 @@ def _launched_live(system: SystemEntry, profile: ResolvedProfile, clock: Clock, 
                              env=live.env, health_path=live.health_path, startup_timeout=live.startup_timeout)
     assert launcher is not None
     base_path = live.base_path if live.base_path is not None else spec_base_path(system.specs[0])
+    from .commands.launch_options import with_log_tail
+
     with launcher as root:
-        return _live(system, root + base_path.rstrip("/"), profile, clock, lang)
+        result = _live(system, root + base_path.rstrip("/"), profile, clock, lang)
+    return with_log_tail(result, launcher.log_tail())
 
 
 def init_text(spec: str, *, system_id: str | None = None) -> str:

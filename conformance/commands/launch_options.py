@@ -120,6 +120,17 @@ class Launched:
         return {"launch": {"what": self.what, "base_url": self.base_url, "log_tail": self.log_tail()}}
 
 
+def with_log_tail(result: Any, tail: list[str]) -> Any:
+    """The result with the launched system's last log lines on its endpoint subject (for reports)."""
+    if not tail:
+        return result
+    from dataclasses import replace
+
+    subjects = tuple(replace(s, log_tail=tuple(tail[-NOTE_LINES:])) if s.kind == "endpoint" else s
+                     for s in result.subjects)
+    return replace(result, subjects=subjects)
+
+
 @contextmanager
 def launched_base_url(args: argparse.Namespace) -> Iterator[Launched]:
     """Start what ``--image``/``--command`` ask for (else pass ``--base-url`` through) and clean up

@@ -6,7 +6,7 @@ import argparse
 
 from ..cli import EXIT_ERROR, add_common, clock_from, out, write_output
 from ..model import Status
-from .launch_options import add_launch_options, launched_base_url
+from .launch_options import add_launch_options, launched_base_url, with_log_tail
 from .lint import exit_code
 
 
@@ -67,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
                              burst=args.burst, lang=args.lang)
     for note in [*launched.notes(), *live.notes]:
         out(f"conformance: note: {note}\n", err=True)
+    live.result = with_log_tail(live.result, launched.log_tail())
     if args.format == "json":
         text = json_report.dumps(live.result)
     else:

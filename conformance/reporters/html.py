@@ -49,6 +49,7 @@ LABELS: dict[str, dict[str, str]] = {
         "tool": "Tool",
         "result_digest": "Result checksum (SHA-256)",
         "subjects": "Systems and documents checked",
+        "log_tail": "Last log lines of the system under test",
         "subject": "Subject",
         "kind": "Kind",
         "version": "Version",
@@ -117,6 +118,7 @@ LABELS: dict[str, dict[str, str]] = {
         "tool": "Công cụ",
         "result_digest": "Mã kiểm tra kết quả (SHA-256)",
         "subjects": "Hệ thống và tài liệu được kiểm tra",
+        "log_tail": "Các dòng nhật ký cuối của hệ thống được kiểm tra",
         "subject": "Đối tượng",
         "kind": "Loại",
         "version": "Phiên bản",
@@ -401,6 +403,7 @@ def render(
                     "version": clean(s.version or ""),
                     "sha": clean(s.sha256 or ""),
                     "url": clean(s.base_url or ""),
+                    "log": [clean(line) for line in s.log_tail],
                 }
                 for s in result.subjects
             ],

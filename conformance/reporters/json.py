@@ -26,7 +26,7 @@ from ..model import (
     Text,
 )
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: subjects may carry log_tail
 _LOCATION_FIELDS = ("file", "pointer", "line", "column", "method", "path", "operation_id", "url",
                     "system", "peer")
 
@@ -76,13 +76,19 @@ def to_dict(result: RunResult) -> dict[str, Any]:
         "profile": {"name": result.profile.name, "version": result.profile.version,
                     "digest": result.profile.digest},
         "summary": result.summary(),
-        "subjects": [{k: v for k, v in (("id", s.id), ("kind", s.kind), ("path", s.path), ("title", s.title),
-                                        ("version", s.version), ("base_url", s.base_url),
-                                        ("sha256", s.sha256)) if v is not None}
-                     for s in result.subjects],
+        "subjects": [_subject(s) for s in result.subjects],
         "rules": [rule_to_dict(r) for r in result.rules],
         "outcomes": outcomes,
     }
+
+
+def _subject(s: Subject) -> dict[str, Any]:
+    out: dict[str, Any] = {k: v for k, v in (("id", s.id), ("kind", s.kind), ("path", s.path), ("title", s.title),
+                                             ("version", s.version), ("base_url", s.base_url),
+                                             ("sha256", s.sha256)) if v is not None}
+    if s.log_tail:
+        out["log_tail"] = list(s.log_tail)
+    return out
 
 
 def _finding(f: Finding) -> dict[str, Any]:
@@ -129,7 +135,7 @@ def from_dict(data: dict[str, Any]) -> RunResult:
                                        location=Location(**f["location"]), details=f.get("details", {}),
                                        waiver=f.get("waiver")) for f in o["findings"]))
         for o in data["outcomes"])
-    subjects = tuple(Subject(**s) for s in data["subjects"])
+    subjects = tuple(Subject(**{**s, "log_tail": tuple(s.get("log_tail", ()))}) for s in data["subjects"])
     p = data["profile"]
     return RunResult(tool_version=data["tool"]["version"],
                      profile=ProfileInfo(name=p["name"], version=p["version"], digest=p["digest"]),

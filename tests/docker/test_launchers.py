@@ -4,6 +4,7 @@ CONFORMANCE_REQUIRE_DOCKER=1 (CI), which turns the skip into a failure."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -59,10 +60,13 @@ def test_planted_fault_appears_in_the_report(no_leftover_containers: Any, token:
     failed = outcome(faulty, "LIVE007")
     assert failed["status"] == "failed", failed
     assert any("without credentials succeeded" in f["message"] for f in failed["findings"]), failed
-    # The log tail of the container is in the notes, and the token never shows.
+    # The log tail of the container is in the notes and in the report, and the token never shows.
     assert "faults: no_auth_check" in err and "removed after the run" in err
     with open(faulty, encoding="utf-8") as fh:
-        assert token not in err and token not in fh.read()
+        text = fh.read()
+    assert token not in err and token not in text
+    (endpoint,) = [s for s in json.loads(text)["subjects"] if s["kind"] == "endpoint"]
+    assert any("faults: no_auth_check" in line for line in endpoint["log_tail"])
 
 
 @docker

@@ -64,6 +64,11 @@ def test_planted_fault_appears_in_the_report(marker: str, token: str, tmp_path: 
     assert outcome(report, "LIVE015")["status"] == "failed"
     assert outcome(report, "LIVE007")["status"] == "passed"  # the token reached the process via --env
     assert "faults: no_correlation_echo" in err and token not in err
+    import json
+
+    (endpoint,) = [s for s in json.load(open(report))["subjects"] if s["kind"] == "endpoint"]
+    tail = "\n".join(endpoint["log_tail"])  # the system's own log lines travel in the report
+    assert "faults: no_correlation_echo" in tail and token not in tail
 
 
 def test_exit_at_start(marker: str, capsys: pytest.CaptureFixture[str]) -> None:
