@@ -4,45 +4,15 @@ by the server itself), and nothing is sent to other hosts whatever the spec says
 from __future__ import annotations
 
 import os
-import socket
-import threading
 from typing import Any
 
 import yaml
 
 from conformance.api_live import AuthConfig, run_live_test
 from conformance.refservice import RefService
+from tests.listeners import CountingListener
 
 from .conftest import SPEC, TOKEN_ENV
-
-
-class CountingListener:
-    """A loopback port that counts connections (and never answers)."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.sock.settimeout(0.1)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(1)
-        self.sock.close()
 
 
 def test_probe_sends_only_safe_methods_within_budget(token_env: str) -> None:

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import os
 import resource
-import socket
 import subprocess
 import sys
-import threading
 import time
 
 import pytest
 
 from tests.conftest import FIXTURES
+from tests.listeners import CountingListener
 
 HOSTILE = os.path.join(FIXTURES, "specs", "hostile")
 LIMIT_BYTES = 1 << 30
@@ -81,29 +80,10 @@ def test_generated_giants(tmp_path):
 
 
 def test_remote_ref_to_loopback_is_never_contacted(tmp_path):
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(5)
-    server.settimeout(0.1)
-    port = server.getsockname()[1]
-    hits = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                hits.append(server.accept()[0])
-            except OSError:
-                pass
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    spec = tmp_path / "openapi.yaml"
-    spec.write_text("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n"
-                    f"    A: {{$ref: 'http://127.0.0.1:{port}/a.yaml#/A'}}\n")
-    proc = lint(str(spec), "--allow-remote-refs", "--allow-host", "127.0.0.1")
-    stop.set()
-    thread.join(1)
-    server.close()
-    assert hits == []
+    with CountingListener() as listener:
+        spec = tmp_path / "openapi.yaml"
+        spec.write_text("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n"
+                        f"    A: {{$ref: '{listener.url}/a.yaml#/A'}}\n")
+        proc = lint(str(spec), "--allow-remote-refs", "--allow-host", "127.0.0.1")
+    assert listener.connections == 0
     assert "refused" in proc.stdout

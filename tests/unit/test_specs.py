@@ -1,12 +1,11 @@
 from __future__ import annotations
 
 import os
-import socket
-import threading
 
 from conformance.nodes import walk
 from conformance.specs import RefPolicy, load_spec
 from tests.conftest import FIXTURES
+from tests.listeners import CountingListener
 
 SPECS = os.path.join(FIXTURES, "specs")
 
@@ -41,33 +40,15 @@ def test_refs_outside_folder_and_remote_are_refused():
 
 
 def test_remote_ref_never_connects_even_when_allowed_for_other_hosts(tmp_path):
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(5)
-    server.settimeout(0.2)
-    port = server.getsockname()[1]
-    connections = []
-
-    def accept():
-        try:
-            while True:
-                conn, _ = server.accept()
-                connections.append(conn)
-        except OSError:
-            pass
-
-    t = threading.Thread(target=accept, daemon=True)
-    t.start()
-    spec = tmp_path / "openapi.yaml"
-    spec.write_text("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n"
-                    f"    A: {{$ref: 'http://127.0.0.1:{port}/x.yaml#/A'}}\n"
-                    f"    B: {{$ref: 'https://127.0.0.1:{port}/x.yaml#/A'}}\n")
-    for policy in (RefPolicy(), RefPolicy(allow_remote=True, allowed_hosts=("schemas.example.gov.vn",))):
-        doc = load_spec(str(spec), refs=policy)
-        assert len(doc.ref_problems) == 2
-    t.join(0.5)
-    server.close()
-    assert connections == []
+    with CountingListener() as listener:
+        spec = tmp_path / "openapi.yaml"
+        spec.write_text("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n"
+                        f"    A: {{$ref: 'http://127.0.0.1:{listener.port}/x.yaml#/A'}}\n"
+                        f"    B: {{$ref: 'https://127.0.0.1:{listener.port}/x.yaml#/A'}}\n")
+        for policy in (RefPolicy(), RefPolicy(allow_remote=True, allowed_hosts=("schemas.example.gov.vn",))):
+            doc = load_spec(str(spec), refs=policy)
+            assert len(doc.ref_problems) == 2
+    assert listener.connections == 0
 
 
 def test_ref_map_reads_url_prefix_from_folder(tmp_path):
