@@ -14,19 +14,16 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import jsonschema
 
 from . import codelists, yamlio
 from .errors import InventoryError, SpecLoadError
+from .schemas import fast_valid, load_schema
 
 LAYERS = ("infrastructure-security", "data-platforms", "applications-business", "channels-measurement")
 CHANNELS = ("NDXP", "LGSP", "NDOP", "VXP", "direct")
@@ -37,6 +34,7 @@ NATIONAL_PLATFORM_KINDS = frozenset({"ndxp", "ndop", "dvcqg", "vneid", "vxp"})
 CHANNEL_KIND = {"NDXP": "ndxp", "LGSP": "lgsp", "NDOP": "ndop", "VXP": "vxp"}
 SYSTEMS_CSV, CONNECTIONS_CSV = "systems.csv", "connections.csv"
 LINE_NUMBER_ROWS = 5000
+_SCHEMA = "inventory.schema.json"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -115,11 +113,8 @@ class Inventory:
         return {s.id: s for s in self.systems}
 
 
-@lru_cache(maxsize=1)
 def schema() -> dict[str, Any]:
-    text = (resources.files("conformance") / "builtin" / "schemas" / "inventory.schema.json").read_text("utf-8")
-    data: dict[str, Any] = json.loads(text)
-    return data
+    return load_schema(_SCHEMA)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -190,9 +185,9 @@ def build_inventory(data: Any, *, path: str, locate: Locator, sha256: str = "") 
         file, line = locate(pointer)
         return InventoryError(message, file=file, line=line, where=_where(pointer, data))
 
-    # jsonschema takes ~14 s on 60,000 rows; the subset interpreter below takes under a second, and
-    # jsonschema runs only when it rejects, to word the error the same way.
-    err = None if _fast_valid(data, schema(), schema()) else min(
+    # jsonschema takes ~14 s on 60,000 rows; the Rust validator decides, and jsonschema runs only
+    # when it rejects, to word the error the same way.
+    err = None if fast_valid(_SCHEMA, data) else min(
         jsonschema.Draft202012Validator(schema()).iter_errors(data),
         key=lambda e: (list(map(str, e.absolute_path)), e.message), default=None)
     if err is not None:
@@ -238,53 +233,6 @@ def build_inventory(data: Any, *, path: str, locate: Locator, sha256: str = "") 
     return Inventory(path=path, systems=tuple(systems), connections=tuple(conns), name=str(data.get("name", "")),
                      as_of=data.get("as_of"), mandatory_data=tuple(data.get("mandatory_data") or ()),
                      sha256=sha256)
-
-
-FAST_KEYWORDS = frozenset({"$schema", "$id", "title", "description", "$defs", "type", "required", "properties",
-                           "additionalProperties", "items", "enum", "const", "pattern", "minLength", "maxLength",
-                           "minimum", "maximum", "format", "$ref", "oneOf"})
-_TYPES: dict[str, Any] = {"object": dict, "array": list, "string": str, "boolean": bool}
-
-
-def _fast_valid(v: Any, sch: Mapping[str, Any], root: Mapping[str, Any]) -> bool:
-    """True if ``v`` satisfies ``sch``, for the keywords in FAST_KEYWORDS only (a test checks the
-    inventory schema uses no other). ``format`` is an annotation, as in jsonschema by default."""
-    if "$ref" in sch:
-        return _fast_valid(v, root["$defs"][sch["$ref"].rsplit("/", 1)[1]], root)
-    if "oneOf" in sch:
-        return sum(_fast_valid(v, sub, root) for sub in sch["oneOf"]) == 1
-    t = sch.get("type")
-    if t == "integer":
-        if not isinstance(v, int) or isinstance(v, bool):
-            return False
-    elif t is not None and not isinstance(v, _TYPES[t]):
-        return False
-    if ("enum" in sch and v not in sch["enum"]) or ("const" in sch and v != sch["const"]):
-        return False
-    if isinstance(v, str):
-        if len(v) < sch.get("minLength", 0) or len(v) > sch.get("maxLength", len(v)):
-            return False
-        if "pattern" in sch and _pattern(sch["pattern"]).search(v) is None:
-            return False
-    if isinstance(v, int) and not isinstance(v, bool):
-        if v < sch.get("minimum", v) or v > sch.get("maximum", v):
-            return False
-    if isinstance(v, list) and "items" in sch:
-        return all(_fast_valid(x, sch["items"], root) for x in v)
-    if isinstance(v, dict):
-        props, extra = sch.get("properties", {}), sch.get("additionalProperties", True)
-        if any(k not in v for k in sch.get("required", ())):
-            return False
-        for k, x in v.items():
-            sub = props.get(k, extra)
-            if sub is False or (isinstance(sub, dict) and not _fast_valid(x, sub, root)):
-                return False
-    return True
-
-
-@lru_cache(maxsize=64)
-def _pattern(p: str) -> re.Pattern[str]:
-    return re.compile(p)
 
 
 def _suggest(name: str, known: Mapping[str, Any]) -> str:
