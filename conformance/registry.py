@@ -97,7 +97,3 @@ def load_checks() -> dict[str, CheckImpl]:
                 raise ProfileError(f"check pack {ep.name!r} ({ep.value}) failed to load: {exc}") from exc
         _LOADED = True
     return _REGISTRY
-
-
-def get_check(name: str) -> CheckImpl | None:
-    return load_checks().get(name)

@@ -12,6 +12,8 @@ import bisect
 import ctypes
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import yaml
@@ -109,23 +111,30 @@ def parse_fast(text: str, *, limits: Limits) -> Any:
         return _SLOW
 
 
-def _ryml_parse(buf: bytes) -> Any:
+@contextmanager
+def _quiet_stderr() -> Iterator[None]:
     """ryml's C++ error handler prints to the process's stderr before it raises, and the Python
-    binding cannot replace it: silence file descriptor 2 for the parse (the slow path reports)."""
+    binding cannot replace it: silence file descriptor 2 for a parse (the slow path reports)."""
     try:
         saved = os.dup(2)
     except OSError:  # pragma: no cover - no stderr at all
-        return _ryml.parse_in_arena(buf)
+        yield
+        return
     try:
         null = os.open(os.devnull, os.O_WRONLY)
         try:
             os.dup2(null, 2)
         finally:
             os.close(null)
-        return _ryml.parse_in_arena(buf)
+        yield
     finally:
         os.dup2(saved, 2)
         os.close(saved)
+
+
+def _ryml_parse(buf: bytes) -> Any:
+    with _quiet_stderr():
+        return _ryml.parse_in_arena(buf)
 
 
 def _build_from_tree(tree: Any, limits: Limits) -> Any:
@@ -368,14 +377,5 @@ _release_buffer.restype = None
 
 def _ryml_parse_in_place(buf: bytearray) -> Any:
     """As _ryml_parse, in place: scalars stay views into ``buf`` (the locator needs addresses)."""
-    saved = os.dup(2)
-    try:
-        null = os.open(os.devnull, os.O_WRONLY)
-        try:
-            os.dup2(null, 2)
-        finally:
-            os.close(null)
+    with _quiet_stderr():
         return _ryml.parse_in_place(buf)
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)

@@ -150,9 +150,6 @@ def _refuse_constant(name: str) -> Any:
 
 
 _json_decoder = json.JSONDecoder(object_pairs_hook=_no_duplicates, parse_constant=_refuse_constant)
-_DEPTH_OPEN = re.compile(r"[\[{]")
-
-
 def _parse_json(text: str, *, path: str, limits: Limits) -> Any:
     data = _parse_json_fast(text, path=path, limits=limits)
     if data is not _SLOW:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from ..model import Finding, Location, Outcome, Problem, RuleSpec, Severity, Status
+from ..model import Finding, Location, Outcome, Problem, RuleSpec, Status
 
 
 def finding_from(problem: Problem, rule: RuleSpec, locate: Callable[[str], Location] | None) -> Finding:
@@ -46,11 +46,3 @@ def error_outcome(rule: RuleSpec, subject: str, reason: str) -> Outcome:
 def skipped_outcome(rule: RuleSpec, subject: str, reason: str) -> Outcome:
     return Outcome(rule=rule.id, subject=subject, status=Status.SKIPPED, severity=rule.severity,
                    reason=reason)
-
-
-def max_severity(severities: Iterable[Severity]) -> Severity | None:
-    worst = None
-    for s in severities:
-        if worst is None or s.rank > worst.rank:
-            worst = s
-    return worst
