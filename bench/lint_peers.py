@@ -7,8 +7,7 @@
 Installs ``@redocly/cli`` and ``@stoplight/spectral-cli`` from the npm registry into a temporary
 folder (``npm install --prefix TMP``), writes a Spectral ruleset (``extends: spectral:oas``) and
 runs, per case, each tool ``--runs`` times in a fresh process: wall time (median) and peak
-memory (max RSS of the process tree: ``/usr/bin/time -v`` when present, else
-``getrusage(RUSAGE_CHILDREN)`` of a one-shot helper process). Prints a Markdown table with our
+memory (summed PSS of the process tree, sampled from /proc; see ``measure``). Prints a Markdown table with our
 time and memory as ratios to each peer. Exit codes of the linters are ignored (findings make them
 non-zero); a tool that crashes or prints nothing is marked as failed.
 """
@@ -82,18 +81,41 @@ def commands(tool: str, target: str, bins: dict[str, str], tmp: str) -> list[str
 
 
 def measure(cmd: list[str], env: dict[str, str]) -> Sample:
-    time_bin = "/usr/bin/time"
-    if os.path.exists(time_bin):
-        start = time.perf_counter()
-        proc = subprocess.run([time_bin, "-v", *cmd], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, text=True)
-        seconds = time.perf_counter() - start
-        rss = 0
-        for line in proc.stderr.splitlines():
-            if "Maximum resident set size" in line:
-                rss = int(line.rsplit(":", 1)[1])
-        ok = "Command terminated by signal" not in proc.stderr and rss > 0
-        return Sample(seconds, rss, ok and proc.returncode in (0, 1, 2))
+    """Wall time, and peak memory of the whole process tree: the sum of every process's
+    proportional set size (PSS, shared pages split between the processes sharing them), sampled
+    every 10 ms from /proc. A tool that forks workers is charged for all of them; copy-on-write
+    pages shared with its parent are not counted twice. Without /proc: RUSAGE_CHILDREN's max RSS."""
+    if not os.path.exists("/proc/self/smaps_rollup"):
+        return _measure_rusage(cmd, env)
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, _tree_pss_kb(proc.pid))
+        time.sleep(0.01)
+    seconds = time.perf_counter() - start
+    return Sample(seconds, peak, proc.returncode in (0, 1, 2) and peak > 0)
+
+
+def _tree_pss_kb(root: int) -> int:
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as fh:
+                for line in fh:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1])
+                        break
+            for tid in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{tid}/children", encoding="ascii") as fh:
+                    todo.extend(int(c) for c in fh.read().split())
+        except (OSError, ValueError):  # the process ended between two reads
+            continue
+    return total
+
+
+def _measure_rusage(cmd: list[str], env: dict[str, str]) -> Sample:
     # A one-shot helper: RUSAGE_CHILDREN of a fresh process covers exactly this command.
     helper = ("import json,resource,subprocess,sys,time;t=time.perf_counter();"
               "r=subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,stderr=subprocess.DEVNULL);"
@@ -209,7 +231,8 @@ def render(results: dict[str, dict[str, list[Sample]]], tools: list[str], runs: 
         lines.append("| " + " | ".join(row) + " |")
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
     lines.append("")
-    lines.append(f"Median of {runs} runs, peak RSS, whole process; ratio < 1 means conformance is "
+    lines.append(f"Median of {runs} runs; memory is the peak of the summed PSS of the process and all "
+                 f"its children (sampled every 10 ms); ratio < 1 means conformance is "
                  f"faster / smaller. {when}; {_machine()}; Python {platform.python_version()}; "
                  f"Redocly {versions.get('redocly')}, Spectral {versions.get('spectral')}.")
     return "\n".join(lines)

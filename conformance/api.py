@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from . import __version__
+from .engine.process import document_gc
 from .engine.static import check_document, load_error_outcomes, subject_of
 from .errors import SpecLoadError, UsageError
 from .model import Outcome, RuleSpec, RunResult, Subject
@@ -111,7 +112,8 @@ def lint(paths: Sequence[str], *, profile: str | ResolvedProfile = DEFAULT_PROFI
         for path in files:
             if progress is not None:
                 progress(path)
-            results.append(_lint_one(path, rules, limits, refs, raise_errors))
+            # one document at a time: a big one may split its rules over a second process
+            results.append(_lint_one(path, rules, limits, refs, raise_errors, workers=jobs))
     for subject, subject_outcomes, problem in results:
         subjects.append(subject)
         outcomes.extend(subject_outcomes)
@@ -125,13 +127,15 @@ _OneResult = tuple[Subject, list[Outcome], "LoadProblem | None"]
 
 
 def _lint_one(path: str, rules: list[RuleSpec], limits: Limits, refs: RefPolicy | None,
-              raise_errors: bool = False) -> _OneResult:
-    try:
-        doc = load_spec(path, limits=limits, refs=refs)
-    except SpecLoadError as exc:
-        return (Subject(id=path, kind="spec", path=path), load_error_outcomes(path, str(exc), rules),
-                LoadProblem(path=path, message=str(exc)))
-    return subject_of(doc), check_document(doc, rules, raise_errors=raise_errors), None
+              raise_errors: bool = False, workers: int = 1) -> _OneResult:
+    with document_gc() as loaded:
+        try:
+            doc = load_spec(path, limits=limits, refs=refs)
+        except SpecLoadError as exc:
+            return (Subject(id=path, kind="spec", path=path), load_error_outcomes(path, str(exc), rules),
+                    LoadProblem(path=path, message=str(exc)))
+        loaded()
+        return subject_of(doc), check_document(doc, rules, raise_errors=raise_errors, workers=workers), None
 
 
 def _lint_parallel(files: Sequence[str], rules: list[RuleSpec], limits: Limits, refs: RefPolicy | None,

@@ -19,11 +19,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import jsonschema
-
 from . import codelists, yamlio
 from .errors import InventoryError, SpecLoadError
-from .schemas import fast_valid, load_schema
+from .schemas import fast_valid, load_schema, schema_errors
 
 LAYERS = ("infrastructure-security", "data-platforms", "applications-business", "channels-measurement")
 CHANNELS = ("NDXP", "LGSP", "NDOP", "VXP", "direct")
@@ -188,7 +186,7 @@ def build_inventory(data: Any, *, path: str, locate: Locator, sha256: str = "") 
     # jsonschema takes ~14 s on 60,000 rows; the Rust validator decides, and jsonschema runs only
     # when it rejects, to word the error the same way.
     err = None if fast_valid(_SCHEMA, data) else min(
-        jsonschema.Draft202012Validator(schema()).iter_errors(data),
+        schema_errors(schema(), data),
         key=lambda e: (list(map(str, e.absolute_path)), e.message), default=None)
     if err is not None:
         message = err.message if len(err.message) < 160 else err.message[:160] + "…"

@@ -28,13 +28,11 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import jsonschema
-
 from . import yamlio
 from .errors import ProfileError, SpecLoadError
 from .model import Citation, Confidence, Kind, ProfileInfo, RuleSpec, Severity, Text
 from .registry import CheckImpl, load_checks
-from .schemas import validate
+from .schemas import fast_valid_inline, schema_errors, validate
 
 _BUILTIN = resources.files("conformance") / "builtin"
 
@@ -125,7 +123,7 @@ def _merge_options(impl: CheckImpl, base: dict[str, Any], override: Mapping[str,
     merged = _deep_merge(base, override)
     if impl.options_schema:
         schema = {"type": "object", "properties": dict(impl.options_schema)}
-        errors = list(jsonschema.Draft202012Validator(schema).iter_errors(merged))
+        errors = [] if fast_valid_inline(schema, merged) else list(schema_errors(schema, merged))
         if errors:
             e = errors[0]
             where = "/".join(str(p) for p in e.absolute_path)

@@ -11,8 +11,6 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import jsonschema
-
 from . import yamlio
 from .errors import ConformanceError, ProfileError
 
@@ -47,6 +45,25 @@ def fast_valid(name: str, data: Any) -> bool:
         return False
 
 
+def fast_valid_inline(schema: dict[str, Any], data: Any) -> bool:
+    """Like ``fast_valid`` for a schema built at run time (check options); False means
+    "ask the reference validator"."""
+    try:
+        import jsonschema_rs
+
+        return bool(jsonschema_rs.validator_for(schema).is_valid(data))
+    except Exception:
+        return False
+
+
+def schema_errors(schema: dict[str, Any], data: Any) -> Any:
+    """jsonschema's errors, for wording: imported only when the Rust validator has said no
+    (jsonschema and its dependencies cost ~50 ms of start-up that a clean run does not need)."""
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(schema).iter_errors(data)
+
+
 def validate(data: Any, schema: str | dict[str, Any], *, file: str, what: str,
              loaded: yamlio.LoadedFile | None = None,
              error: type[ConformanceError] = ProfileError) -> None:
@@ -54,8 +71,7 @@ def validate(data: Any, schema: str | dict[str, Any], *, file: str, what: str,
     resolved = load_schema(schema) if isinstance(schema, str) else schema
     if isinstance(schema, str) and fast_valid(schema, data):
         return  # the common case, in Rust; the slower validator below only words the first error
-    validator = jsonschema.Draft202012Validator(resolved)
-    errors = validator.iter_errors(data)
+    errors = schema_errors(resolved, data)
     err = min(errors, key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path)), e.message),
               default=None)
     if err is None:

@@ -63,3 +63,61 @@ def test_findings_in_referenced_file_have_its_line():
     outcome = next(o for o in check_document(doc, [rules["ID002"]]) if o.rule == "ID002")
     (finding,) = outcome.findings
     assert finding.location.file.endswith("schemas.yaml") and finding.location.line == 10
+
+
+# Big documents may split their rules over a forked child: the outcomes must not depend on it.
+
+def _split_cases(tmp_path):
+    legacy = load_spec(os.path.join(os.path.dirname(FIXTURES), "specs", "legacy-dvcqg-adapter", "openapi.yaml"))
+    invalid = _doc(tmp_path, "openapi: 3.0.3\npaths:\n  /a:\n    get: {}\n")
+    return [legacy, invalid]
+
+
+def test_split_over_a_child_gives_the_same_outcomes(tmp_path, monkeypatch):
+    import conformance.engine.static as static
+
+    rules = list(resolve_profile("vn-full").rules.values())
+    for doc in _split_cases(tmp_path):
+        alone = check_document(doc, rules)
+        monkeypatch.setattr(static, "SPLIT_MIN_NODES", 0)
+        ran_here = []  # rule ids run by this process (the child's own list dies with it)
+        original = static._run_rules
+
+        def spy(doc, share, *args, **kwargs):
+            ran_here.extend(r.id for r in share)
+            return original(doc, share, *args, **kwargs)
+
+        monkeypatch.setattr(static, "_run_rules", spy)
+        split = check_document(doc, rules, workers=2)
+        monkeypatch.undo()
+        assert split == alone
+        statics = {r.id for r in rules if r.kind.value == "static"}
+        assert 0 < len(ran_here) < len(statics) / 1.2  # a real share ran elsewhere
+        assert len({o.rule for o in split}) == len(split) == len([r for r in rules if r.kind.value == "static"])
+
+
+def test_split_child_failure_hands_its_share_back(tmp_path, monkeypatch):
+    import conformance.engine.static as static
+
+    rules = list(resolve_profile("vn-full").rules.values())
+    doc = _split_cases(tmp_path)[0]
+    alone = check_document(doc, rules)
+    monkeypatch.setattr(static, "SPLIT_MIN_NODES", 0)
+
+    def dying_child(func):  # what start_forked gives when the child was killed mid-way
+        return lambda: None
+
+    monkeypatch.setattr(static, "start_forked", dying_child)
+    assert check_document(doc, rules, workers=2) == alone
+
+
+def test_forked_child_result_and_failure():
+    from conformance.engine.process import start_forked
+
+    ok = start_forked(lambda: {"pid": os.getpid(), "data": list(range(100_000))})
+    value = ok()
+    assert value["pid"] != os.getpid() and value["data"][-1] == 99_999  # bigger than a pipe buffer
+    bad = start_forked(lambda: 1 / 0)
+    assert bad() is None
+    killed = start_forked(lambda: os._exit(3))
+    assert killed() is None

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from ...inventory import NATIONAL_PLATFORM_KINDS
 from ...model import Problem
 from ...registry import CheckContext, graph_check
-from ...systems import SystemGraph
 from . import problem
+
+if TYPE_CHECKING:  # annotations only: networkx is imported when a graph is built
+    from ...systems import SystemGraph
 
 _STR_LIST = {"type": "array", "items": {"type": "string"}}
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from ...model import Problem
 from ...registry import CheckContext, graph_check
-from ...systems import SystemGraph
 from . import problem
+
+if TYPE_CHECKING:  # annotations only: networkx is imported when a graph is built
+    from ...systems import SystemGraph
 
 _STR_LIST = {"type": "array", "items": {"type": "string"}}
 _LEVEL = {"type": "integer", "minimum": 1, "maximum": 5}
