@@ -85,16 +85,22 @@ _WORD_RE = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 
 
 def _strip_diacritics(text: str) -> str:
+    if text.isascii():
+        return text  # most names; NFD would change nothing
     # đ/Đ are letters of their own, not d + a combining mark, so NFD leaves them alone.
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+# Memoised (bounded) because rules ask about the same few thousand names hundreds of thousands of
+# times on a large spec.
+@lru_cache(maxsize=65536)
 def words(name: str) -> tuple[str, ...]:
     """Lower-case ASCII words of a property name: ``"SoCMNDCu"`` -> ``("so", "cmnd", "cu")``."""
     return tuple(word.lower() for word in _WORD_RE.findall(_strip_diacritics(name)))
 
 
+@lru_cache(maxsize=65536)
 def normalise(name: str) -> str:
     """The matching key of a name: ``"MA_TINH"``, ``"maTinh"`` -> ``"matinh"``."""
     return "".join(words(name))
@@ -232,7 +238,12 @@ def _bare_prefix(key: str) -> Match | None:
 
 def concept_of(property_name: object) -> str | None:
     """The concept a property name stands for (``"MaTinh"`` -> ``"province_code"``), or None."""
-    found = match(property_name)
+    return _concept_of(property_name) if isinstance(property_name, str) else None
+
+
+@lru_cache(maxsize=65536)  # the hottest question of the national rules: one call, one lookup
+def _concept_of(property_name: str) -> str | None:
+    found = _match(property_name)
     return found.concept if found else None
 
 
@@ -261,6 +272,7 @@ def concepts() -> tuple[str, ...]:
     return tuple(sorted(_index().concepts))
 
 
+@lru_cache(maxsize=4)  # asked once per schema by the privacy rules; fieldnames.yaml is read once
 def personal_data_concepts(level: PersonalData | None = None) -> frozenset[str]:
     """Concepts marked personal data (``basic`` or ``sensitive``); only one level when ``level`` is given."""
     return frozenset(

@@ -38,7 +38,7 @@ from typing import Any
 from jsonschema.exceptions import best_match
 from openapi_spec_validator.validation import validators as _v
 
-from .yamlio import escape_token, join_pointer
+from .yamlio import join_pointer
 
 _MAX_MESSAGE = 300
 _CACHE_VERSION = "1"  # bump when the verdict logic changes: on-disk entries then stop matching
@@ -189,11 +189,15 @@ class _Unsure(Exception):
     """The fast path cannot vouch for this document: let openapi-spec-validator decide."""
 
 
+_UNSURE = object()
+
+
 # Deep schema nesting makes openapi-spec-validator's recursive generators hit the recursion limit
 # (a RecursionError, so "invalid"); past this depth we let it decide rather than guess.
 _MAX_DEPTH = 40
 _METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
 _OAS31_BASE_DIALECT = "https://spec.openapis.org/oas/3.1/dialect/base"
+_SCHEMA_WORDS = frozenset({"allOf", "anyOf", "oneOf", "not", "items", "properties", "default"})
 
 
 def _fast_errors(data: dict[str, Any], family: str) -> list[tuple[str, str]] | None:
@@ -211,13 +215,34 @@ def _fast_errors(data: dict[str, Any], family: str) -> list[tuple[str, str]] | N
     return errors + walker.errors
 
 
-def _official_schema(family: str) -> Any:
-    """openapi-spec-validator's own step (1) validator object (jsonschema-rs when installed)."""
-    from openapi_spec_validator import schemas
+_official: dict[str, Any] = {}
+_SCHEMA_VERSIONS = {"swagger2": "2.0", "oas30": "3.0", "oas31": "3.1"}
 
-    return {"swagger2": schemas.openapi_v2_schema_validator,
-            "oas30": schemas.openapi_v30_schema_validator,
-            "oas31": schemas.openapi_v31_schema_validator}[family]
+
+def _official_schema(family: str) -> Any:
+    """openapi-spec-validator's step (1) validator (jsonschema-rs when installed), made as it makes
+    its own: its factory, its schema file. That file is JSON, which it reads with a YAML loader
+    (~50 ms a version, once per process: 10 % of the whole validation of GitHub's description), so
+    it is read here with ``json``; tests/unit hold the two readings equal."""
+    validator = _official.get(family)
+    if validator is None:
+        from openapi_spec_validator import schemas
+
+        try:
+            validator = schemas.get_validator_for(_official_schema_content(family))
+        except Exception:  # a layout this does not know: its own (lazily made) object
+            validator = {"swagger2": schemas.openapi_v2_schema_validator,
+                         "oas30": schemas.openapi_v30_schema_validator,
+                         "oas31": schemas.openapi_v31_schema_validator}[family]
+        _official[family] = validator
+    return validator
+
+
+def _official_schema_content(family: str) -> Any:
+    from importlib.resources import files
+
+    path = files("openapi_spec_validator") / f"resources/schemas/v{_SCHEMA_VERSIONS[family]}/schema.json"
+    return json.loads(path.read_text("utf-8"))
 
 
 _meta_cache: dict[str, Any] = {}
@@ -254,8 +279,16 @@ def _metaschema_validator(family: str) -> Any:
     return validator
 
 
-def _is_ref(node: Any) -> bool:
-    return isinstance(node, dict) and isinstance(node.get("$ref"), str)
+# A pointer, built only when an error needs it: a str, or (parent pointer, key or index).
+_Ptr = Any
+
+
+def _render(ptr: _Ptr) -> str:
+    tokens: list[str | int] = []
+    while isinstance(ptr, tuple):
+        ptr, token = ptr
+        tokens.append(token)
+    return join_pointer(ptr, *reversed(tokens))
 
 
 class _Walker:
@@ -275,66 +308,80 @@ class _Walker:
         self.meta_checked: set[int] = set()
         self.visited: set[int] = set()  # ids are stable: every object lives in ``root``
         self._resolver: Any = None
+        self.targets: dict[str, Any] = {}  # $ref -> (target, pointer) or _UNSURE
+        self.names: list[str] = []  # path parameter names of the list ``names_of`` (_operation)
+        self.names_of: Any = None
         self.meta = _metaschema_validator(family)
 
     # -- SchemaPath semantics --------------------------------------------------------------
-    def _d(self, node: Any, ptr: str = "") -> Any:
+    def _d(self, node: Any, ptr: _Ptr = "") -> Any:
         return self._dp(node, ptr)[0]
 
-    def _dp(self, node: Any, ptr: str) -> tuple[Any, str]:
+    def _dp(self, node: Any, ptr: _Ptr) -> tuple[Any, _Ptr]:
         """Follow references as jsonschema-path does (``#`` pointers only; else unsure)."""
         if type(node) is not dict or "$ref" not in node:  # the common case, kept cheap
             return node, ptr
         hops = 0
-        while _is_ref(node):
-            ref: str = node["$ref"]
-            if not ref.startswith("#") or hops > 32:
+        while isinstance(node, dict) and isinstance(ref := node.get("$ref"), str):
+            if hops > 32:
                 raise _Unsure
-            fragment = urllib.parse.unquote(ref[1:])
-            target: Any = self.root
-            if fragment:
-                if not fragment.startswith("/"):
-                    raise _Unsure  # an anchor
-                for seg in fragment[1:].split("/"):
-                    if isinstance(target, list):
-                        try:
-                            target = target[int(seg)]
-                        except (ValueError, IndexError):
-                            raise _Unsure from None
-                    elif isinstance(target, dict):
-                        seg = seg.replace("~1", "/").replace("~0", "~")
-                        if seg not in target:
-                            raise _Unsure
-                        target = target[seg]
-                    else:
-                        raise _Unsure
-                    if isinstance(target, dict) and "$id" in target:
-                        raise _Unsure  # a new base URI: relative references change meaning
-            node, ptr = target, fragment
+            hit = self.targets.get(ref)
+            if hit is None:
+                hit = self.targets[ref] = self._target(ref)
+            if hit is _UNSURE:
+                raise _Unsure
+            node, ptr = hit
             hops += 1
         return node, ptr
+
+    def _target(self, ref: str) -> Any:
+        """What a reference points at, and the pointer (once per reference: see _dp)."""
+        if not ref.startswith("#"):
+            return _UNSURE
+        fragment = urllib.parse.unquote(ref[1:])
+        target: Any = self.root
+        if fragment:
+            if not fragment.startswith("/"):
+                return _UNSURE  # an anchor
+            for seg in fragment[1:].split("/"):
+                if isinstance(target, list):
+                    try:
+                        target = target[int(seg)]
+                    except (ValueError, IndexError):
+                        return _UNSURE
+                elif isinstance(target, dict):
+                    seg = seg.replace("~1", "/").replace("~0", "~")
+                    if seg not in target:
+                        return _UNSURE
+                    target = target[seg]
+                else:
+                    return _UNSURE
+                if isinstance(target, dict) and "$id" in target:
+                    return _UNSURE  # a new base URI: relative references change meaning
+        return target, fragment
 
     @staticmethod
     def _has(node: Any, key: str) -> bool:
         return isinstance(node, dict) and key in node
 
-    def _get(self, node: dict[str, Any], key: str, ptr: str) -> tuple[Any, str]:
-        return self._dp(node[key], f"{ptr}/{escape_token(key)}")
+    def _get(self, node: dict[str, Any], key: str, ptr: _Ptr) -> tuple[Any, _Ptr]:
+        return self._dp(node[key], (ptr, key))
 
-    def _items(self, node: Any, ptr: str) -> Iterator[tuple[str, Any, str]]:
+    def _items(self, node: Any, ptr: _Ptr) -> list[tuple[str, Any, _Ptr]]:
         if not isinstance(node, dict):
             raise _Unsure  # lists give int keys (an assertion fails); scalars raise KeyError
+        dp, out = self._dp, []
         for k, v in node.items():
             if not isinstance(k, str):
                 raise _Unsure
-            v, p = self._dp(v, f"{ptr}/{escape_token(k)}")
-            yield k, v, p
+            out.append((k, *dp(v, (ptr, k))) if type(v) is dict and "$ref" in v else (k, v, (ptr, k)))
+        return out
 
-    def _iter(self, node: Any, ptr: str) -> Iterator[tuple[Any, str]]:
+    def _iter(self, node: Any, ptr: _Ptr) -> list[tuple[Any, _Ptr]]:
         if not isinstance(node, list):
             raise _Unsure
-        for i, v in enumerate(node):
-            yield self._dp(v, f"{ptr}/{i}")
+        dp = self._dp
+        return [dp(v, (ptr, i)) for i, v in enumerate(node)]
 
     def _str(self, node: Any, key: str) -> str:
         if not isinstance(node, dict) or key not in node:
@@ -344,8 +391,8 @@ class _Walker:
             raise _Unsure
         return value
 
-    def _error(self, ptr: str, message: str) -> None:
-        self.errors.append((ptr, _message(message)))
+    def _error(self, ptr: _Ptr, message: str) -> None:
+        self.errors.append((_render(ptr), _message(message)))
 
     # -- RootValidator and below -----------------------------------------------------------
     def run(self) -> None:
@@ -366,18 +413,19 @@ class _Walker:
                 for _, schema, s_ptr in self._items(*self._get(components, "schemas", ptr)):
                     self._schema(schema, s_ptr)
 
-    def _path(self, url: str, item: Any, ptr: str) -> None:
+    def _path(self, url: str, item: Any, ptr: _Ptr) -> None:
         parameters = None
         if self._has(item, "parameters"):
-            parameters = self._get(item, "parameters", ptr)
-            self._parameters(*parameters)
+            parameters = self._parameters(*self._get(item, "parameters", ptr))
         for field, operation, o_ptr in self._items(item, ptr):
             if field in _METHODS:
                 self._operation(url, field, operation, o_ptr, parameters)
 
-    def _parameters(self, parameters: Any, ptr: str) -> None:
+    def _parameters(self, parameters: Any, ptr: _Ptr) -> list[tuple[Any, _Ptr]]:
+        """Checks a parameter list; returns it resolved, for _path_names."""
         seen: set[tuple[Any, Any]] = set()
-        for parameter, p_ptr in self._iter(parameters, ptr):
+        resolved = self._iter(parameters, ptr)
+        for parameter, p_ptr in resolved:
             if self._has(parameter, "schema"):
                 self._schema(*self._get(parameter, "schema", p_ptr))
             if self.swagger and self._has(parameter, "default"):
@@ -391,9 +439,10 @@ class _Walker:
                 seen.add(key)
             except TypeError:  # unhashable: the reference would raise
                 raise _Unsure from None
+        return resolved
 
-    def _operation(self, url: str, method: str, operation: Any, ptr: str,
-                   path_parameters: tuple[Any, str] | None) -> None:
+    def _operation(self, url: str, method: str, operation: Any, ptr: _Ptr,
+                   path_parameters: list[tuple[Any, _Ptr]] | None) -> None:
         if self._has(operation, "operationId"):
             op_id, id_ptr = self._get(operation, "operationId", ptr)
             try:
@@ -413,11 +462,11 @@ class _Walker:
                             self._schema(*self._get(media, "schema", m_ptr))
         names: list[str] = []
         if self._has(operation, "parameters"):
-            parameters = self._get(operation, "parameters", ptr)
-            self._parameters(*parameters)
-            names += self._path_names(*parameters)
-        if path_parameters is not None:
-            names += self._path_names(*path_parameters)
+            names += self._path_names(self._parameters(*self._get(operation, "parameters", ptr)))
+        if path_parameters is not None:  # the path's own list: the same for all its operations
+            if self.names_of is not path_parameters:
+                self.names, self.names_of = self._path_names(path_parameters), path_parameters
+            names += self.names
         try:
             in_url = {f[1] for f in string.Formatter().parse(url) if f[1]}
         except ValueError:
@@ -426,16 +475,15 @@ class _Walker:
         for name in sorted(in_url - declared) + sorted(declared - in_url):
             self._error(ptr, f"Path parameter '{name}' for '{method}' operation in '{url}' was not resolved")
 
-    def _path_names(self, parameters: Any, ptr: str) -> list[str]:
-        return [self._str(p, "name") for p, _ in self._iter(parameters, ptr)
-                if self._str(p, "in") == "path"]
+    def _path_names(self, resolved: list[tuple[Any, _Ptr]]) -> list[str]:
+        return [self._str(p, "name") for p, _ in resolved if self._str(p, "in") == "path"]
 
     # -- SchemaValidator -------------------------------------------------------------------
-    def _schema(self, value: Any, ptr: str, require_properties: bool = True,
+    def _schema(self, value: Any, ptr: _Ptr, require_properties: bool = True,
                 meta_checked: bool = False, depth: int = 0) -> None:
         if depth > _MAX_DEPTH:
             raise _Unsure
-        if not isinstance(value, (Mapping, bool)):
+        if type(value) is not dict and not isinstance(value, (Mapping, bool)):  # (ABCs are slow)
             self._error(ptr, f"{value!r} is not of type 'object', 'boolean'")
             return
         sid = id(value)
@@ -446,8 +494,8 @@ class _Walker:
         if sid in self.visited:
             return
         self.visited.add(sid)
-        if not isinstance(value, dict):
-            return
+        if not isinstance(value, dict) or _SCHEMA_WORDS.isdisjoint(value):
+            return  # most schemas: nothing below to check
         nested: set[Any] = set()
         depth += 1
         if "allOf" in value:
@@ -462,8 +510,12 @@ class _Walker:
             if key in value:
                 self._schema(*self._get(value, key, ptr), False, True, depth)
         if "properties" in value:
+            visited = self.visited
             for _, prop, p_ptr in self._items(*self._get(value, "properties", ptr)):
-                self._schema(prop, p_ptr, False, True, depth)
+                if type(prop) is dict and depth <= _MAX_DEPTH and _SCHEMA_WORDS.isdisjoint(prop):
+                    visited.add(id(prop))  # what _schema does with a leaf (most properties)
+                else:
+                    self._schema(prop, p_ptr, False, True, depth)
         if "allOf" in value and require_properties:
             required = self._d(value["required"]) if "required" in value else None
             props = self._d(value["properties"]) if "properties" in value else None
@@ -506,7 +558,7 @@ class _Walker:
                 props |= self._collect(self._d(value[kw]), stack)
         return props
 
-    def _meta_check(self, value: Any, ptr: str) -> bool:
+    def _meta_check(self, value: Any, ptr: _Ptr) -> bool:
         if self.family == "oas31":
             dialect = self._dialect(value, ptr)
             if dialect is None:
@@ -516,11 +568,11 @@ class _Walker:
         if self.meta.is_valid(value):
             return True
         err = next(iter(self.meta.iter_errors(value)))
-        where = join_pointer(ptr, *getattr(err, "instance_path", ()))
+        where = join_pointer(_render(ptr), *getattr(err, "instance_path", ()))
         self._error(where, f"invalid schema: {err.message}")
         return False
 
-    def _dialect(self, value: Any, ptr: str) -> str | None:
+    def _dialect(self, value: Any, ptr: _Ptr) -> str | None:
         if isinstance(value, Mapping) and "$schema" in value:
             dialect = value["$schema"]
             if not isinstance(dialect, str):
@@ -534,7 +586,7 @@ class _Walker:
             return dialect
         return _OAS31_BASE_DIALECT
 
-    def _meta_check_other(self, value: Any, dialect: str, ptr: str) -> bool:
+    def _meta_check_other(self, value: Any, dialect: str, ptr: _Ptr) -> bool:
         """A dialect other than OAS 3.1's base one: exactly the reference's own check (rare)."""
         from jsonschema.validators import validator_for
         from openapi_schema_validator import oas31_format_checker
@@ -550,7 +602,7 @@ class _Walker:
             return False
         return True
 
-    def _default(self, schema: Any, default: Any, ptr: str) -> None:
+    def _default(self, schema: Any, default: Any, ptr: _Ptr) -> None:
         """``ValueValidator``: the default against its schema, with the reference's own validator
         class and format checker, resolving ``$ref`` from the document root."""
         from openapi_schema_validator import oas30_format_checker, oas31_format_checker
@@ -564,7 +616,7 @@ class _Walker:
         try:
             validator = cls(schema, _resolver=self._root_resolver(), format_checker=checker)
             for err in validator.iter_errors(default):
-                self._error(ptr + "/default", f"default value: {err.message}")
+                self._error((ptr, "default"), f"default value: {err.message}")
         except RecursionError:
             raise
         except Exception:  # e.g. a reference it cannot resolve: the reference raises too

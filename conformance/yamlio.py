@@ -7,7 +7,9 @@ same text). Mapping keys stay strings as written: plain PyYAML turns ``200:`` in
 breaks OpenAPI response codes.
 
 Line and column numbers are computed only when a finding needs them (``SourceMap``), so the common
-path pays nothing for them.
+path pays nothing for them. In JSON they come from a rapidyaml tree of the text (JSON is YAML
+flow), checked against the text; the stdlib walk stays the reference and the fallback
+(``tests/unit/test_json_locator.py``).
 
 YAML has a fast path: rapidyaml (C++) parses, and the data is built here with PyYAML's own YAML
 1.1 resolution of plain scalars; any document it does not model exactly (tags, anchors, aliases,
@@ -18,20 +20,21 @@ in YAML come from the same parser, falling back to libyaml's marks pointer by po
 
 from __future__ import annotations
 
-import bisect
+import gc
 import hashlib
 import json
 import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import accumulate, repeat
 from typing import Any
 
 import yaml
 
 from .errors import SpecLoadError
 
-try:  # optional: a Rust JSON parser; the stdlib path below stays the reference behaviour
+try:  # optional: a Rust JSON serialiser, for a fast depth check (_check_depth_fast)
     import orjson as _orjson
 except ImportError:  # pragma: no cover - depends on the environment
     _orjson = None  # type: ignore[assignment]
@@ -110,11 +113,19 @@ def guess_format(path: str, text: str) -> str:
 
 
 def parse(text: str, *, path: str, fmt: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Any:
-    """Parse JSON or YAML text into plain Python data (dict, list, str, int, float, bool, None)."""
+    """Parse JSON or YAML text into plain Python data (dict, list, str, int, float, bool, None).
+    The cyclic collector is off meanwhile: parsing makes up to millions of containers, none of
+    them garbage, and the collections they would trigger cost ~10 % of a YAML parse."""
     fmt = fmt or guess_format(path, text)
-    if fmt == "json":
-        return _parse_json(text, path=path, limits=limits)
-    return _parse_yaml(text, path=path, limits=limits)
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        if fmt == "json":
+            return _parse_json(text, path=path, limits=limits)
+        return _parse_yaml(text, path=path, limits=limits)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def load_file(path: str, *, limits: Limits = DEFAULT_LIMITS) -> LoadedFile:
@@ -150,8 +161,12 @@ def _refuse_constant(name: str) -> Any:
 
 
 _json_decoder = json.JSONDecoder(object_pairs_hook=_no_duplicates, parse_constant=_refuse_constant)
+
+
 def _parse_json(text: str, *, path: str, limits: Limits) -> Any:
-    data = _parse_json_fast(text, path=path, limits=limits)
+    """The stdlib decoder: without its duplicate-key hook when _parse_json_fast can vouch for the
+    result, else with it (the reference, which words every error)."""
+    data = _parse_json_fast(text, limits=limits)
     if data is not _SLOW:
         return data
     try:
@@ -167,38 +182,67 @@ def _parse_json(text: str, *, path: str, limits: Limits) -> Any:
                             file=path) from None
     except ValueError as exc:  # NaN/Infinity, integers over Python's digit limit
         raise SpecLoadError(f"invalid JSON value: {exc}", file=path) from None
-    _check_depth(data, path=path, limits=limits)
+    _check_depth_fast(data, path=path, limits=limits)
     return data
 
 
 _SLOW = object()
-# One match per string literal, in order: outside strings valid JSON has no '"', so each search
-# lands on an opening quote. The group is ':' exactly when the string is an object member's key.
-_LONG_DIGITS = re.compile(r"[0-9]{19}")
-_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"\s*(:?)')
+_plain_json_decoder = json.JSONDecoder(parse_constant=_refuse_constant)
 
 
-def _parse_json_fast(text: str, *, path: str, limits: Limits) -> Any:
-    """orjson (Rust, ~8x faster than the stdlib decoder with its duplicate-key hook), then a cheap
-    duplicate check: the keys written in the text must equal the members of the parsed mappings
-    (a repeated key collapses into one). Anything orjson refuses (NaN, integers over 64 bits,
-    invalid text) and any duplicate goes back to the stdlib path, which accepts exactly what it
-    accepted before and reports errors with the same messages and line numbers. A long digit
-    run anywhere (even in a string) also takes the stdlib path: orjson would read a 20-digit
-    integer as a float."""
-    if _orjson is None or _LONG_DIGITS.search(text):  # orjson turns >64-bit integers into floats
+def _parse_json_fast(text: str, *, limits: Limits) -> Any:
+    """The C decoder without the duplicate-key hook (whose ~80k Python calls on GitHub's 13 MB
+    cost as much as the parse), then orjson's serialisation, in C, settles the rest. Depth: it
+    succeeds only on data no deeper than _orjson_depth(). Duplicates: it writes ':' only between
+    keys and values and inside strings, so its ':' count equals the text's exactly when no key was
+    repeated (a repeated key drops a member, with its ':'), given no colon is escaped ("\\u003a").
+    orjson was tried as the parser too, but it reads integers over 64 bits as floats, and finding
+    them cost more than this. Anything else (errors, big integers, deep data): _SLOW."""
+    if _orjson is None or limits.max_depth < _orjson_depth() or "\\u003" in text:
         return _SLOW
     try:
-        data = _orjson.loads(text)
-    except (_orjson.JSONDecodeError, TypeError, ValueError):
+        data = _plain_json_decoder.decode(text)
+        blob = _orjson.dumps(data)
+    except Exception:  # invalid text, NaN, integers over 64 bits, lone surrogates, depth
         return _SLOW
-    try:
-        members = _check_depth(data, path=path, limits=limits)
-    except SpecLoadError:  # too deep: the stdlib path words it as it always has
-        return _SLOW
-    if members and _JSON_STRING.findall(text).count(":") != members:
-        return _SLOW
-    return data
+    return data if blob.count(b":") == text.count(":") else _SLOW
+
+
+def _check_depth_fast(data: Any, *, path: str, limits: Limits) -> None:
+    """_check_depth's verdict, mostly from orjson (in C, ~7x faster): it refuses to serialise data
+    nested deeper than ``_orjson_depth()``, so when it succeeds under a limit at least that deep,
+    nothing is too deep. Otherwise (integers over 64 bits, deeper data) _check_depth decides."""
+    if _orjson is not None and limits.max_depth >= _orjson_depth():
+        try:
+            _orjson.dumps(data)
+            return
+        except Exception:
+            pass
+    _check_depth(data, path=path, limits=limits)
+
+
+_orjson_depths: list[int] = []
+_ORJSON_DEPTH = 254  # orjson 3 refuses to serialise data nested deeper (its recursion limit)
+
+
+def _orjson_depth() -> int:
+    """The deepest nesting orjson serialises: _ORJSON_DEPTH, checked once with nested lists, maps
+    and both alternating; when that does not hold, a depth no limit reaches (the check is off)."""
+    if not _orjson_depths:
+        def serialises(kinds: str, depth: int) -> bool:
+            node: Any = []  # ``depth`` containers nested, as _check_depth counts them
+            for level in range(1, depth):
+                node = [node] if kinds[level % len(kinds)] == "l" else {"k": node}
+            try:
+                _orjson.dumps(node)
+                return True
+            except Exception:
+                return False
+
+        ok = all(serialises(k, _ORJSON_DEPTH) and not serialises(k, _ORJSON_DEPTH + 1)
+                 for k in ("l", "m", "lm"))
+        _orjson_depths.append(_ORJSON_DEPTH if ok else 1 << 62)
+    return _orjson_depths[0]
 
 
 def _locate_json_duplicate(text: str, key: str) -> tuple[int | None, int | None]:
@@ -290,13 +334,16 @@ _Loader.add_constructor("tag:yaml.org,2002:value", _construct_raw_scalar)
 
 
 def _parse_yaml(text: str, *, path: str, limits: Limits) -> Any:
-    _check_flow_depth(text, path=path, limits=limits)
+    try:
+        raw: bytes | None = text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates: libyaml words the error
+        raw = None
+    _check_flow_depth(text, path=path, limits=limits, raw=raw)
     from .ryml_yaml import parse_fast  # deferred: the backend imports this module
 
-    data = parse_fast(text, limits=limits)
+    data = parse_fast(text, limits=limits, raw=raw) if raw is not None else _SLOW
     if data is not _SLOW:
-        _check_depth(data, path=path, limits=limits)
-        return data
+        return data  # no _check_depth: the fast path refuses (to PyYAML) past the same depth
     loader = _Loader(text)
     loader.max_aliases = limits.max_aliases
     try:
@@ -330,13 +377,21 @@ def _parse_yaml(text: str, *, path: str, limits: Limits) -> Any:
 _FLOW_CHARS = re.compile(r"[\[\]{}]")
 
 
-def _check_flow_depth(text: str, *, path: str, limits: Limits) -> None:
+_BRACKET_STEPS = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+
+
+def _check_flow_depth(text: str, *, path: str, limits: Limits, raw: bytes | None = None) -> None:
     """libyaml composes flow collections recursively in C; refuse absurd nesting before it does.
 
     Cheap over-approximation: brackets inside quoted strings also count, which only matters for
     documents that are already absurd."""
     if text.count("[") + text.count("{") < limits.max_depth:
         return
+    if raw is not None:  # the loop below in C: running sums of +1/-1 over the brackets alone
+        depths = list(accumulate(memoryview(raw.translate(_BRACKET_STEPS, _NOT_BRACKETS)).cast("b")))
+        if min(depths, default=0) >= 0 and max(depths, default=0) <= limits.max_depth:
+            return  # never below 0 (where the loop clamps) and never too deep: the loop agrees
     depth = 0
     for m in _FLOW_CHARS.finditer(text):
         depth += 1 if m.group() in "[{" else -1
@@ -421,18 +476,79 @@ def join_pointer(base: str, *tokens: str | int) -> str:
     return out
 
 
+class LineIndex:
+    """(line, column), both 1-based, of offsets into a text (str) or its UTF-8 bytes; columns
+    count characters either way. A list of every line start costs ~0.1 s on a 13 MB text, so this
+    keeps, per 2 KiB chunk, the number of newlines before it and the last one: building is a few
+    C calls per chunk, and a lookup scans at most one chunk (for bytes, also the line before)."""
+
+    __slots__ = ("text", "nl", "counts", "last", "utf8", "chars")
+    CHUNK = 2048
+
+    def __init__(self, text: str | bytes) -> None:
+        self.text = text
+        nl: Any = "\n" if isinstance(text, str) else b"\n"
+        self.nl = nl
+        size = self.CHUNK
+        starts = range(0, len(text) + 1, size)
+        ends = range(size, len(text) + 1 + size, size)
+        # before chunk k: counts[k] newlines, the last at last[k] (-1: none)
+        self.counts = [0, *accumulate(map(text.count, repeat(nl), starts, ends))]
+        self.last = [-1, *accumulate(map(text.rfind, repeat(nl), starts, ends), max)]
+        self.utf8 = isinstance(text, bytes) and not text.isascii()  # bytes are not characters
+        self.chars: list[int] | None = None  # bytes: characters before each chunk (long lines)
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        text, nl = self.text, self.nl
+        k = min(offset // self.CHUNK, len(self.counts) - 1)
+        a = k * self.CHUNK
+        q = text.rfind(nl, a, offset)
+        if q >= 0:
+            line, start = self.counts[k] + text.count(nl, a, q) + 2, q + 1
+        else:
+            line, start = self.counts[k] + 1, self.last[k] + 1
+        if not self.utf8:
+            return line, offset - start + 1
+        if offset - start <= self.CHUNK:
+            return line, len(text[start:offset].decode("utf-8")) + 1  # type: ignore[union-attr]
+        return line, self._chars_before(offset) - self._chars_before(start) + 1  # a long line
+
+    def _chars_before(self, offset: int) -> int:
+        """Characters in text[:offset] (bytes; offset at a character start)."""
+        text: Any = self.text
+        size = self.CHUNK
+        if self.chars is None:
+            self.chars = [0, *accumulate(self._starts(text, a, a + size)
+                                         for a in range(0, len(text) + 1, size))]
+        k = min(offset // size, len(self.chars) - 1)
+        return self.chars[k] + self._starts(text, k * size, offset)
+
+    @staticmethod
+    def _starts(text: bytes, a: int, b: int) -> int:
+        """Characters starting in text[a:b]: b moves past continuation bytes so the slice ends on
+        a character's end, and 'ignore' drops the continuation bytes it may start with."""
+        while b < len(text) and 0x80 <= text[b] < 0xC0:
+            b += 1
+        return len(text[a:b].decode("utf-8", "ignore"))
+
+
 class SourceMap:
     """Maps JSON pointers to (line, column). Built on first use; caches what it scanned."""
 
     def __init__(self, text: str, fmt: str) -> None:
         self.text = text
         self.fmt = fmt
-        self._line_starts: list[int] | None = None
+        self._lines: LineIndex | None = None
         self._yaml_root: yaml.Node | None = None
         self._json_children: dict[int, dict[str, tuple[int, int]]] = {}
         self._ryml_loc: Any = None  # ryml_yaml.Locator, or False when the document is not for it
+        self._json_loc: Any = None  # ryml_yaml.JsonLocator, or False likewise
 
     def locate(self, pointer: str) -> tuple[int, int] | None:
+        if self.fmt != "yaml":
+            fast = self._json_line_col_fast(pointer)
+            if fast is not _SLOW:
+                return fast  # type: ignore[return-value]
         try:
             tokens = split_pointer(pointer)
         except ValueError:
@@ -447,16 +563,21 @@ class SourceMap:
         return None if offset is None else self._offset_to_line_col(offset)
 
     def _offset_to_line_col(self, offset: int) -> tuple[int, int]:
-        if self._line_starts is None:
-            starts = [0]
-            find = self.text.find
-            i = find("\n")
-            while i >= 0:
-                starts.append(i + 1)
-                i = find("\n", i + 1)
-            self._line_starts = starts
-        idx = bisect.bisect_right(self._line_starts, offset) - 1
-        return idx + 1, offset - self._line_starts[idx] + 1
+        if self._lines is None:
+            self._lines = LineIndex(self.text)
+        return self._lines.line_col(offset)
+
+    # JSON, fast: locate through a rapidyaml tree of the text (JSON is YAML flow); a pointer it
+    # cannot place exactly as the walk below would goes to that walk.
+    def _json_line_col_fast(self, pointer: str) -> tuple[int, int] | object:
+        loc = self._json_loc
+        if loc is None:
+            from .ryml_yaml import JsonLocator
+
+            loc = self._json_loc = JsonLocator.build(self.text)
+        if loc is False:
+            return _SLOW
+        return loc.locate(pointer)
 
     # YAML, fast: locate through a rapidyaml tree parsed in place, whose scalars point into our
     # copy of the text; a pointer it cannot place exactly as libyaml's marks would goes below.
@@ -496,8 +617,10 @@ class SourceMap:
                 return best
         return best
 
-    # JSON: walk the text, skipping sibling values with the C decoder; cache each container's
-    # children so many findings in one area cost one scan.
+    # JSON, exact: walk the text, skipping sibling values with the C decoder; cache each
+    # container's children so many findings in one area cost one scan. The reference for the fast
+    # path (tests/unit/test_json_locator.py) and its fallback; on big texts it decodes the document
+    # about once per nesting level.
     _WS = re.compile(r"[ \t\n\r]*")
 
     def _skip_ws(self, pos: int) -> int:

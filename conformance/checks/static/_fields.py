@@ -17,10 +17,12 @@ from ...model import Problem
 from ...nodes import walk
 from ...patterns import pattern_accepts  # noqa: F401  (re-exported for checks)
 from ...specs import SpecDocument
-from ...yamlio import join_pointer
+from ...yamlio import escape_token, join_pointer
+from ._util import doc_memo
 
 
-@dataclass(frozen=True, slots=True)
+# Read-only by convention, not frozen: a frozen dataclass costs 4x to build and GitHub has 40k fields.
+@dataclass(slots=True)
 class Field:
     name: str
     schema: dict[str, Any]  # resolved; keys written beside a $ref (x-vn-*, example) are merged in
@@ -28,28 +30,22 @@ class Field:
     schema_pointer: str  # where its schema lives (a component when referenced); report shape here
     where: str  # "property" | "parameter"
     holder: dict[str, Any]  # the parameter object, or the object schema owning the property
-
-    @property
-    def concept(self) -> str | None:
-        return fieldnames.concept_of(self.name)
-
-
-_CACHE: dict[tuple[int, str], tuple[Field, ...]] = {}
+    concept: str | None  # fieldnames.concept_of(name), computed once: every national rule asks
 
 
 def fields(doc: SpecDocument) -> tuple[Field, ...]:
-    """Every field of the document once. Memoised for the last document: many rules ask in one run."""
-    key = (id(doc.data), doc.sha256)
-    cached = _CACHE.get(key)
-    if cached is None:
-        cached = tuple(_collect(doc))
-        _CACHE.clear()
-        _CACHE[key] = cached
-    return cached
+    """Every field of the document once, memoised in ``doc.cache``: many rules ask in one run."""
+    memo = doc_memo(doc, "fields")
+    if "all" not in memo:
+        memo["all"] = tuple(_collect(doc))
+    found: tuple[Field, ...] = memo["all"]
+    return found
 
 
 def merged(doc: SpecDocument, value: Any, pointer: str) -> tuple[dict[str, Any], str]:
     """Resolve ``value``; keys beside a ``$ref`` (allowed in 3.1, common in practice) win."""
+    if isinstance(value, dict) and "$ref" not in value:  # most values: nothing to resolve
+        return value, pointer
     resolved, ptr = doc.resolve(value, pointer)
     if not isinstance(resolved, dict):
         return {}, ptr
@@ -68,22 +64,20 @@ def _element(doc: SpecDocument, schema: dict[str, Any], ptr: str) -> tuple[dict[
 
 
 def _collect(doc: SpecDocument) -> Iterator[Field]:
+    concept_of = fieldnames.concept_of
     for node in walk(doc):
         if node.kind == "schema" and isinstance(node.value, dict):
             props = node.value.get("properties")
             if not isinstance(props, dict):
                 continue
-            for name, value in props.items():
-                ptr = join_pointer(node.pointer, "properties", name)
-                schema, sptr = _element(doc, *merged(doc, value, ptr))
-                yield Field(
-                    name=str(name),
-                    schema=schema,
-                    pointer=ptr,
-                    schema_pointer=sptr,
-                    where="property",
-                    holder=node.value,
-                )
+            base = node.pointer + "/properties/"
+            for key, value in props.items():
+                name = str(key)
+                ptr = base + escape_token(name)
+                schema, sptr = merged(doc, value, ptr)
+                if schema.get("type") == "array":
+                    schema, sptr = _element(doc, schema, sptr)
+                yield Field(name, schema, ptr, sptr, "property", node.value, concept_of(name))
         elif node.kind == "parameter" and isinstance(node.value, dict):
             param = node.value
             if param.get("in") == "body":
@@ -93,14 +87,8 @@ def _collect(doc: SpecDocument) -> Iterator[Field]:
             else:  # Swagger 2.0 keeps the schema keywords on the parameter itself
                 schema, sptr = param, node.pointer
             schema, sptr = _element(doc, schema, sptr)
-            yield Field(
-                name=str(param.get("name", "")),
-                schema=schema,
-                pointer=node.pointer,
-                schema_pointer=sptr,
-                where="parameter",
-                holder=param,
-            )
+            name = str(param.get("name", ""))
+            yield Field(name, schema, node.pointer, sptr, "parameter", param, concept_of(name))
 
 
 def field_values(doc: SpecDocument, field: Field) -> Iterator[tuple[Any, str, str]]:
@@ -146,13 +134,23 @@ def is_public(doc: SpecDocument, op: dict[str, Any], public_tags: Any = DEFAULT_
     name in ``public_tags`` or a root tag object marked ``x-vn-public: true``)."""
     if op.get("x-vn-public") is True:
         return True
-    names = {str(t).lower() for t in public_tags}
-    root_tags = doc.data.get("tags") if isinstance(doc.data, dict) else None
-    for tag in root_tags if isinstance(root_tags, list) else ():
-        if isinstance(tag, dict) and tag.get("x-vn-public") is True:
-            names.add(str(tag.get("name")).lower())
+    names = {str(t).lower() for t in public_tags} | _public_root_tags(doc)
     tags = {str(t).lower() for t in op.get("tags") or () if isinstance(t, str)}
     return bool(tags & names)
+
+
+def _public_root_tags(doc: SpecDocument) -> frozenset[str]:
+    """Root tags marked ``x-vn-public: true``, lower-cased (once per document: asked per operation)."""
+    memo = doc_memo(doc, "public_root_tags")
+    if "names" not in memo:
+        root_tags = doc.data.get("tags") if isinstance(doc.data, dict) else None
+        memo["names"] = frozenset(
+            str(tag.get("name")).lower()
+            for tag in (root_tags if isinstance(root_tags, list) else ())
+            if isinstance(tag, dict) and tag.get("x-vn-public") is True
+        )
+    names: frozenset[str] = memo["names"]
+    return names
 
 
 def security_schemes(doc: SpecDocument) -> dict[str, dict[str, Any]]:

@@ -7,11 +7,23 @@ from typing import Any
 from ...specs import SpecDocument
 
 
+def doc_memo(doc: SpecDocument, name: str) -> dict[Any, Any]:
+    """A memo that lives as long as the document (in ``doc.cache``), emptied if its data is replaced:
+    entries may be keyed by ``id()`` of objects in the data."""
+    entry = doc.cache.get(name)
+    if entry is None or entry[0] is not doc.data:
+        entry = doc.cache[name] = (doc.data, {})
+    memo: dict[Any, Any] = entry[1]
+    return memo
+
+
 def schema_properties(doc: SpecDocument, schema: Any, *, depth: int = 0) -> dict[str, tuple[Any, str]]:
     """Top-level properties of a schema, through $ref and allOf: name -> (resolved schema, pointer)."""
     out: dict[str, tuple[Any, str]] = {}
     if depth > 8 or not isinstance(schema, dict):
         return out
+    if "properties" not in schema and "allOf" not in schema and "$ref" not in schema:
+        return out  # a leaf schema, most of them: several rules ask about every schema
     schema, ptr = doc.resolve(schema, "")
     if not isinstance(schema, dict):
         return out

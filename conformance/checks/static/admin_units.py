@@ -68,6 +68,10 @@ def codelist_decl(schema: dict[str, Any]) -> tuple[str | None, bool]:
 
 def _list_for(f: Field) -> tuple[str | None, bool]:
     """The code list a field's values must come from: its declaration, else its concept's list."""
+    if f.concept not in _CONCEPT_LIST and "x-vn-codelist" not in f.schema and (
+        f.where != "parameter" or "x-vn-codelist" not in f.holder
+    ):
+        return None, False  # most fields: no list, decided without the lookups below
     declared, historical = codelist_decl(f.schema)
     if f.where == "parameter" and declared is None:
         declared, historical = codelist_decl(f.holder)

@@ -3,7 +3,6 @@ names follow one convention."""
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -14,30 +13,28 @@ if TYPE_CHECKING:  # imported on first use: jsonschema and openapi-schema-valida
 from ... import fieldnames
 from ...model import Problem
 from ...nodes import Node
-from ...patterns import pattern_accepts
 from ...registry import CheckContext, static_check
 from ...specs import SpecDocument
+from ._exampleschema import DOC_URI as _DOC_URI
+from ._exampleschema import fast_errors, validator_class
 from ._fields import fields
-from ._util import status_class
+from ._util import doc_memo, status_class
 from .qcvn120 import packets
-
-_DOC_URI = "urn:conformance:document"
-_REGISTRY: dict[tuple[int, str], Registry[Any]] = {}
 
 
 def _registry(doc: SpecDocument) -> Registry[Any]:
     """The whole document as one resource, so ``#/components/...`` references resolve (memoised)."""
-    key = (id(doc.data), doc.sha256)
-    if key not in _REGISTRY:
+    memo = doc_memo(doc, "examples.registry")
+    if "registry" not in memo:
         from referencing import Registry, Resource
         from referencing.jsonschema import DRAFT4, DRAFT202012
 
         spec = DRAFT202012 if doc.family == "oas31" else DRAFT4
-        _REGISTRY.clear()
-        _REGISTRY[key] = Registry().with_resource(
+        memo["registry"] = Registry().with_resource(
             _DOC_URI, Resource.from_contents(doc.data, default_specification=spec)
         )
-    return _REGISTRY[key]
+    registry: Registry[Any] = memo["registry"]
+    return registry
 
 
 def _is_payload(node: Node) -> bool:
@@ -104,24 +101,6 @@ def _stable(message: str) -> str:
     return message[: m.start(1)] + ", ".join(names) + message[m.end(1):]
 
 
-def _bounded_pattern(validator: Any, pattern: Any, instance: Any, schema: Any) -> Iterator[Any]:
-    """The spec's `pattern`, matched in bounded time (see conformance.patterns): a vendor's regex
-    must not be able to hang the linter through its own examples."""
-    import jsonschema
-
-    if validator.is_type(instance, "string") and pattern_accepts(pattern, instance) is False:
-        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
-
-
-@functools.lru_cache(maxsize=2)
-def _validator_class(oas31: bool) -> Any:
-    import jsonschema
-    from openapi_schema_validator import OAS30Validator, OAS31Validator
-
-    base = OAS31Validator if oas31 else OAS30Validator
-    return jsonschema.validators.extend(base, {"pattern": _bounded_pattern})
-
-
 @static_check(
     "examples_valid",
     target="media_type",
@@ -139,27 +118,29 @@ def examples_valid(node: Node, ctx: CheckContext) -> Iterator[Problem]:
     if ctx.doc.family == "swagger2" and node.context.get("where") != "request":
         schema_ptr = node.pointer + "/schema"
     limit, max_errors = int(ctx.options["max_examples"]), int(ctx.options["max_errors"])
-    validator = None  # built for the first example only: most media types have none
+    oas31 = ctx.doc.family == "oas31"
+    schema_ref = f"{_DOC_URI}#{schema_ptr}"
+    validator = None  # built only for an example the fast mirror leaves to jsonschema
     for i, (name, value, ptr) in enumerate(media_examples(ctx.doc, node)):
         if i >= limit:
             break
-        if validator is None:
+        found = fast_errors(ctx.doc, schema_ref, value, oas31)
+        if found is None:
             import jsonschema
 
-            validator = _validator_class(ctx.doc.family == "oas31")(
-                {"$ref": f"{_DOC_URI}#{schema_ptr}"}, registry=_registry(ctx.doc))
-        try:
-            errors = sorted(validator.iter_errors(value),
-                            key=lambda e: (list(map(str, e.absolute_path)), _stable(e.message)))[:max_errors]
-        except (
-            jsonschema.exceptions.SchemaError,
-            jsonschema.exceptions._WrappedReferencingError,
-            RecursionError,
-        ):
-            return  # an unusable schema is STR001's finding, not an example problem
-        for err in errors:
-            at = "/" + "/".join(str(p) for p in err.absolute_path)
-            message = _stable(err.message)
+            if validator is None:
+                validator = validator_class(oas31)({"$ref": schema_ref}, registry=_registry(ctx.doc))
+            try:
+                found = [(tuple(e.absolute_path), e.message) for e in validator.iter_errors(value)]
+            except (
+                jsonschema.exceptions.SchemaError,
+                jsonschema.exceptions._WrappedReferencingError,
+                RecursionError,
+            ):
+                return  # an unusable schema is STR001's finding, not an example problem
+        errors = sorted(((list(map(str, path)), _stable(message)) for path, message in found))
+        for path, message in errors[:max_errors]:
+            at = "/" + "/".join(path)
             msg = message if len(message) <= 160 else message[:160] + "…"
             yield Problem(
                 message=f"example {name!r} does not match its schema at {at}: {msg}",

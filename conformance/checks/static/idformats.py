@@ -69,7 +69,9 @@ _PERSON_WORDS = ("canhan", "person", "individual", "hokinhdoanh", "household", "
 
 def _tax_fields(doc: Any) -> Iterator[Field]:
     for f in fields(doc):
-        if f.concept == "tax_code" or _codelist_id(f.schema) in ("tax-code", "tax-code-person"):
+        if f.concept == "tax_code" or (
+            "x-vn-codelist" in f.schema and _codelist_id(f.schema) in ("tax-code", "tax-code-person")
+        ):
             yield f
 
 

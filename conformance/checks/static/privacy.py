@@ -16,7 +16,7 @@ from ...nodes import Node
 from ...registry import CheckContext, static_check
 from ...specs import SpecDocument
 from ._fields import body_schemas, label, merged
-from ._util import schema_properties
+from ._util import doc_memo, schema_properties
 
 
 def _marking(schema: Any) -> Any:
@@ -27,10 +27,13 @@ def _marking(schema: Any) -> Any:
 def personal_data_marked(node: Node, ctx: CheckContext) -> Iterator[Problem]:
     """An object schema with personal-data properties carries ``x-vn-personal-data`` (on the schema or on
     each of those properties)."""
+    props = schema_properties(ctx.doc, node.value)
+    if not props:
+        return  # most schemas are leaves
     personal = fieldnames.personal_data_concepts()
     own = _marking(node.value)
     unmarked: list[str] = []
-    for name, (sub, _ptr) in schema_properties(ctx.doc, node.value).items():
+    for name, (sub, _ptr) in props.items():
         if fieldnames.concept_of(name) not in personal:
             continue
         target, _ = merged(ctx.doc, sub, "")
@@ -52,17 +55,10 @@ def personal_data_marked(node: Node, ctx: CheckContext) -> Iterator[Problem]:
         )
 
 
-_MEMO: dict[tuple[int, str], dict[int, frozenset[str]]] = {}
-
-
 def personal_fields(doc: SpecDocument, schema: Any, *, depth: int = 0) -> frozenset[str]:
     """Names of personal-data properties reachable from a schema (bounded depth; each schema object is
     computed once per document, so large specs with shared components stay linear)."""
-    key = (id(doc.data), doc.sha256)
-    if key not in _MEMO:
-        _MEMO.clear()
-        _MEMO[key] = {}
-    memo = _MEMO[key]
+    memo: dict[int, frozenset[str]] = doc_memo(doc, "personal_fields")
     schema, _ = doc.resolve(schema, "")
     if not isinstance(schema, dict) or depth > 6:
         return frozenset()
