@@ -68,13 +68,23 @@ def clock_from(args: argparse.Namespace) -> Callable[[], _dt.datetime]:
     return lambda: when
 
 
-def write_output(text: str, output: str | None) -> None:
+def write_output(text: str | bytes, output: str | None) -> None:
+    """Write a report to a file or stdout; ``bytes`` are UTF-8 already (a 50 MB JSON result is
+    not decoded only to be encoded again)."""
     if output:
         folder = os.path.dirname(output)
         if folder:
             os.makedirs(folder, exist_ok=True)
-        with open(output, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        if isinstance(text, bytes):
+            with open(output, "wb") as fh:
+                fh.write(text)
+        else:
+            with open(output, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+    elif isinstance(text, bytes):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text)
+        sys.stdout.buffer.flush()
     else:
         out(text)
 

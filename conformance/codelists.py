@@ -38,8 +38,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import vietnam_provinces
-
 from . import yamlio
 
 __all__ = [
@@ -88,13 +86,20 @@ class LegacyDistrict:
 # --- current lists (QĐ 19/2025) -------------------------------------------------------------
 
 
+def _vp() -> Any:
+    # Imported on first use (~40 ms): most documents never ask for a code list.
+    import vietnam_provinces
+
+    return vietnam_provinces
+
+
 def _pad(number: int, width: int) -> str:
     return f"{int(number):0{width}d}"
 
 
 @lru_cache(maxsize=1)
 def _provinces() -> Mapping[str, str]:
-    return {_pad(p.code, PROVINCE_WIDTH): p.name for p in vietnam_provinces.Province.iter_all()}
+    return {_pad(p.code, PROVINCE_WIDTH): p.name for p in _vp().Province.iter_all()}
 
 
 @lru_cache(maxsize=1)
@@ -102,7 +107,7 @@ def _communes() -> Mapping[str, tuple[str, str]]:
     """Commune code -> (name, province code)."""
     return {
         _pad(w.code, COMMUNE_WIDTH): (w.name, _pad(w.province_code, PROVINCE_WIDTH))
-        for w in vietnam_provinces.Ward.iter_all()
+        for w in _vp().Ward.iter_all()
     }
 
 
@@ -267,8 +272,8 @@ def provenance() -> Mapping[str, Any]:
     return {
         "current": {
             "package": "vietnam-provinces",
-            "version": vietnam_provinces.__version__,
-            "data_version": getattr(vietnam_provinces, "__data_version__", None),
+            "version": _vp().__version__,
+            "data_version": getattr(_vp(), "__data_version__", None),
             "instrument": "QĐ 19/2025/QĐ-TTg",
         },
         "legacy": dict(_retired_data()["provenance"]),

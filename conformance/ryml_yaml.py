@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from .yamlio import _SLOW, Limits, LineIndex, _BaseLoader, _Loader, escape_token
+from .yamlio import _SLOW, Limits, LineIndex, _BaseLoader, _Loader
 
 # --------------------------------------------------------------------------------------------
 # YAML fast path: rapidyaml (C++) parses into a flat tree; we build the Python data ourselves with
@@ -402,30 +402,35 @@ class Locator:
             return off
         raise _NotFast("scalar style")
 
-    def locate(self, tokens: list[str]) -> Any:
+    def locate(self, pointer: str) -> Any:
+        """(line, column) of a JSON pointer (empty, or starting with "/"), or _SLOW."""
         try:
-            offset = self._offset(tokens)
+            offset = self._offset(pointer)
         except Exception:
             return _SLOW
         return self._line_col(offset)
 
-    def _offset(self, tokens: list[str]) -> int:
-        paths = self.paths
-        at = paths.get("")
-        if at is None:
+    def _offset(self, pointer: str) -> int:
+        paths = self.paths  # pointer prefix as written -> (node, type, offset)
+        if "" not in paths:
             node = self.tree.root_id()
             ty = self.ty(node)
             if ty & _R_REFUSE or not ty & _R_MAP:  # a root sequence or scalar: the old path
                 raise _NotFast("root")
-            at = paths[""] = (node, ty, self._item_start(node))
+            paths[""] = (node, ty, self._item_start(node))
+        cut, end = len(pointer), len(pointer)
+        at = paths.get(pointer)
+        while at is None:  # the longest prefix walked before: findings cluster
+            cut = pointer.rfind("/", 0, cut)
+            at = paths.get(pointer[:cut])
         node, ty, best = at
-        prefix = ""
-        for tok in tokens:
-            prefix += "/" + escape_token(tok)
-            at = paths.get(prefix)
-            if at is not None:
-                node, ty, best = at
-                continue
+        while cut < end:
+            nxt = pointer.find("/", cut + 1)
+            if nxt < 0:
+                nxt = end
+            tok = pointer[cut + 1:nxt]
+            if "~" in tok:
+                tok = tok.replace("~1", "/").replace("~0", "~")
             if ty & _R_MAP:
                 child = self.find(node, tok.encode("utf-8"))
                 if child == _R_NONE:
@@ -440,7 +445,8 @@ class Locator:
                 best = self._item_start(node)
             else:
                 return best
-            paths[prefix] = (node, ty, best)
+            paths[pointer[:nxt]] = (node, ty, best)
+            cut = nxt
         return best
 
     def _line_col(self, offset: int) -> tuple[int, int]:

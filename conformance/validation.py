@@ -35,9 +35,6 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from jsonschema.exceptions import best_match
-from openapi_spec_validator.validation import validators as _v
-
 from .yamlio import join_pointer
 
 _MAX_MESSAGE = 300
@@ -50,11 +47,14 @@ def _offline(cls: type) -> type:
     return type("Offline" + cls.__name__, (cls,), {"resolver_handlers": {}})
 
 
-_VALIDATORS = {
-    "swagger2": _offline(_v.OpenAPIV2SpecValidator),
-    "oas30": _offline(_v.OpenAPIV30SpecValidator),
-    "oas31": _offline(_v.OpenAPIV31SpecValidator),
-}
+def _reference_validator(family: str) -> type:
+    # Imported here: openapi-spec-validator pulls in pydantic-settings, requests and jsonschema-path
+    # (~0.2 s), which only an invalid or unusual document needs.
+    from openapi_spec_validator.validation import validators as v
+
+    cls = {"swagger2": v.OpenAPIV2SpecValidator, "oas30": v.OpenAPIV30SpecValidator,
+           "oas31": v.OpenAPIV31SpecValidator}[family]
+    return _offline(cls)
 
 
 def structural_errors(data: Any, family: str | None, version: str | None) -> Iterator[tuple[str, str]]:
@@ -80,7 +80,7 @@ def structural_errors(data: Any, family: str | None, version: str | None) -> Ite
 
 def _slow_errors(data: dict[str, Any], family: str) -> Iterator[tuple[str, str]]:
     """openapi-spec-validator itself: the reference verdict, with per-error pointers."""
-    validator = _VALIDATORS[family](data)
+    validator = _reference_validator(family)(data)
     try:
         for err in validator.iter_errors():
             yield _from_jsonschema(err)
@@ -96,6 +96,8 @@ def _from_jsonschema(err: Any) -> tuple[str, str]:
     # relevant sub-error ("'description' is a required property") is what a person can fix.
     context = getattr(err, "context", None)
     if context:
+        from jsonschema.exceptions import best_match
+
         err = best_match(context) or err
         path = list(getattr(err, "absolute_path", None) or path)
     return join_pointer("", *path), _message(str(getattr(err, "message", err)))
@@ -131,10 +133,8 @@ def _content_key(data: dict[str, Any], family: str) -> str | None:
         blob = orjson.dumps(data)
     except Exception:  # integers over 64 bits, or orjson missing: no caching, still correct
         return None
-    from openapi_spec_validator import __version__ as osv_version
-
     h = hashlib.sha256(blob)
-    h.update(f"\0{family}\0{osv_version}\0{_CACHE_VERSION}".encode())
+    h.update(f"\0{family}\0{_osv_version()}\0{_CACHE_VERSION}".encode())
     return h.hexdigest()
 
 
@@ -202,7 +202,8 @@ _SCHEMA_WORDS = frozenset({"allOf", "anyOf", "oneOf", "not", "items", "propertie
 
 def _fast_errors(data: dict[str, Any], family: str) -> list[tuple[str, str]] | None:
     """The errors openapi-spec-validator would find (same verdict), or None when unsure."""
-    errors = [_from_jsonschema(err) for err in _official_schema(family).iter_errors(data)]
+    errors = [] if _schema_valid(data, family) else [
+        _from_jsonschema(err) for err in _official_schema(family).iter_errors(data)]
     walker = _Walker(data, family)
     try:
         walker.run()
@@ -239,16 +240,94 @@ def _official_schema(family: str) -> Any:
 
 
 def _official_schema_content(family: str) -> Any:
-    from importlib.resources import files
+    return _package_json("openapi_spec_validator", f"resources/schemas/v{_SCHEMA_VERSIONS[family]}/schema.json")
 
-    path = files("openapi_spec_validator") / f"resources/schemas/v{_SCHEMA_VERSIONS[family]}/schema.json"
-    return json.loads(path.read_text("utf-8"))
+
+_rs_official: dict[str, Any] = {}
+
+
+def _schema_valid(data: Any, family: str) -> bool:
+    """Step (1)'s verdict without importing openapi-spec-validator: the validator its factory makes
+    with jsonschema-rs (``validator_cls_for(schema)(schema)`` over the same file). False means
+    "not valid, or cannot tell": the library's own object then gives the errors."""
+    validator = _rs_official.get(family)
+    if validator is None:
+        try:
+            import jsonschema_rs
+
+            schema = _official_schema_content(family)
+            validator = jsonschema_rs.validator_cls_for(schema)(schema)
+        except Exception:
+            validator = False
+        _rs_official[family] = validator
+    try:
+        return bool(validator and validator.is_valid(data))
+    except Exception:  # values the Rust side cannot take (e.g. huge integers)
+        return False
+
+
+def _package_json(package: str, relative: str) -> Any:
+    """A JSON data file of an installed package, found without importing the package (importing
+    openapi-spec-validator or openapi-schema-validator costs ~0.2 s each)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError(package)
+    with open(os.path.join(list(spec.submodule_search_locations)[0], relative), encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def _osv_version() -> str:
+    from importlib.metadata import version
+
+    return version("openapi-spec-validator")
 
 
 _meta_cache: dict[str, Any] = {}
 
 
 def _always(_: str) -> bool:
+    return True
+
+
+_DRAFT4 = "http://json-schema.org/draft-04/schema#"
+_OAS31_VOCAB = "https://spec.openapis.org/oas/3.1/meta/base"
+# Where openapi-schema-validator's registry (``_specifications.REGISTRY``) gets these documents;
+# read directly, since importing that package costs ~0.2 s. tests/unit hold them equal.
+_METASCHEMA_FILES = {
+    _DRAFT4: ("jsonschema_specifications", "schemas/draft4/metaschema.json"),
+    "https://spec.openapis.org/oas/3.1/dialect/base": ("openapi_schema_validator",
+                                                       "schemas/oas3.1/metaschema.json"),
+    _OAS31_VOCAB: ("openapi_schema_validator", "schemas/oas3.1/vocabularies/base"),
+}
+
+
+def _metaschema(uri: str) -> Any:
+    try:
+        return _package_json(*_METASCHEMA_FILES[uri])
+    except (OSError, ValueError, KeyError):  # another layout: ask the library's registry
+        from openapi_schema_validator._specifications import REGISTRY
+
+        return REGISTRY.contents(uri)
+
+
+def _is_valid_regex(pattern: str) -> bool:
+    """openapi-schema-validator's ``is_valid_regex``: ECMA ``regress`` when installed, else ``re``."""
+    try:
+        from regress import Regex, RegressError
+    except ImportError:
+        import re
+
+        try:
+            re.compile(pattern)
+        except re.error:
+            return False
+        return True
+    try:
+        Regex(pattern)
+    except RegressError:
+        return False
     return True
 
 
@@ -261,20 +340,16 @@ def _metaschema_validator(family: str) -> Any:
     if family in _meta_cache:
         return _meta_cache[family]
     import jsonschema_rs
-    from openapi_schema_validator._regex import is_valid_regex
-    from openapi_schema_validator._specifications import REGISTRY
 
-    formats = {"regex": is_valid_regex, "uri": _always, "uri-reference": _always}
+    formats = {"regex": _is_valid_regex, "uri": _always, "uri-reference": _always}
     validator: Any
     if family == "oas31":
-        vocab = "https://spec.openapis.org/oas/3.1/meta/base"
         validator = jsonschema_rs.Draft202012Validator(
-            REGISTRY.contents(_OAS31_BASE_DIALECT), formats=formats, validate_formats=True,
-            registry=jsonschema_rs.Registry([(vocab, REGISTRY.contents(vocab))]))
+            _metaschema(_OAS31_BASE_DIALECT), formats=formats, validate_formats=True,
+            registry=jsonschema_rs.Registry([(_OAS31_VOCAB, _metaschema(_OAS31_VOCAB))]))
     else:
-        validator = jsonschema_rs.Draft4Validator(
-            REGISTRY.contents("http://json-schema.org/draft-04/schema#"), formats=formats,
-            validate_formats=True)
+        validator = jsonschema_rs.Draft4Validator(_metaschema(_DRAFT4), formats=formats,
+                                                  validate_formats=True)
     _meta_cache[family] = validator
     return validator
 

@@ -543,23 +543,32 @@ class SourceMap:
         self._json_children: dict[int, dict[str, tuple[int, int]]] = {}
         self._ryml_loc: Any = None  # ryml_yaml.Locator, or False when the document is not for it
         self._json_loc: Any = None  # ryml_yaml.JsonLocator, or False likewise
+        self._results: dict[str, tuple[int, int] | None] = {}
 
     def locate(self, pointer: str) -> tuple[int, int] | None:
+        # Findings repeat pointers (one schema, several rules): answer each pointer once.
+        try:
+            return self._results[pointer]
+        except KeyError:
+            pass
+        found = self._locate(pointer)
+        self._results[pointer] = found
+        return found
+
+    def _locate(self, pointer: str) -> tuple[int, int] | None:
         if self.fmt != "yaml":
             fast = self._json_line_col_fast(pointer)
+            if fast is not _SLOW:
+                return fast  # type: ignore[return-value]
+        elif pointer[:1] == "/" or not pointer:
+            fast = self._yaml_line_col_fast(pointer)
             if fast is not _SLOW:
                 return fast  # type: ignore[return-value]
         try:
             tokens = split_pointer(pointer)
         except ValueError:
             return None
-        if self.fmt == "yaml":
-            fast = self._yaml_line_col_fast(tokens)
-            if fast is not _SLOW:
-                return fast  # type: ignore[return-value]
-            offset = self._yaml_offset(tokens)
-        else:
-            offset = self._json_offset(tokens)
+        offset = self._yaml_offset(tokens) if self.fmt == "yaml" else self._json_offset(tokens)
         return None if offset is None else self._offset_to_line_col(offset)
 
     def _offset_to_line_col(self, offset: int) -> tuple[int, int]:
@@ -581,7 +590,7 @@ class SourceMap:
 
     # YAML, fast: locate through a rapidyaml tree parsed in place, whose scalars point into our
     # copy of the text; a pointer it cannot place exactly as libyaml's marks would goes below.
-    def _yaml_line_col_fast(self, tokens: list[str]) -> tuple[int, int] | None | object:
+    def _yaml_line_col_fast(self, pointer: str) -> tuple[int, int] | None | object:
         loc = self._ryml_loc
         if loc is None:
             from .ryml_yaml import Locator
@@ -589,7 +598,7 @@ class SourceMap:
             loc = self._ryml_loc = Locator.build(self.text)
         if loc is False:
             return _SLOW
-        return loc.locate(tokens)
+        return loc.locate(pointer)
 
     # YAML: libyaml's composer keeps marks; composing is far cheaper than constructing.
     def _yaml_offset(self, tokens: list[str]) -> int | None:

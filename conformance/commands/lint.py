@@ -66,8 +66,9 @@ def run(args: argparse.Namespace) -> int:
         progress.close()
     for problem in report.load_problems:
         out(f"conformance: error: {problem.message}\n", err=True)
+    text: str | bytes
     if args.format == "json":
-        text = json_report.dumps(report.result)
+        text = json_report.dumps_bytes(report.result)
     elif args.format == "text":
         text = text_report.render(report.result, lang=args.lang, verbose=args.verbose)
     else:

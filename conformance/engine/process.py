@@ -47,6 +47,19 @@ def document_gc() -> Iterator[Callable[[], None]]:
             gc.enable()
 
 
+@contextmanager
+def no_gc() -> Iterator[None]:
+    """Collector off while building many acyclic objects (a report's dicts): each collection it
+    would trigger scans the whole live heap, parsed documents and results included."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def can_fork() -> bool:
     return hasattr(os, "fork")
 
@@ -92,6 +105,31 @@ def start_forked(func: Callable[[], T]) -> Callable[[], T | None] | None:
 
 
 _FAILED_MARK = "conformance:forked-child-failed"
+
+
+class TaskPipe:
+    """A work queue that two processes share across a fork: one byte per task in a pipe whose
+    write end is closed at once. Each one-byte read takes a task no other reader gets (pipe reads
+    are atomic); end of file means nothing is left. Whoever is free takes the next task, so the
+    split balances itself whatever each task costs."""
+
+    MAX_TASKS = 255
+
+    def __init__(self, count: int) -> None:
+        if not 0 <= count <= self.MAX_TASKS:
+            raise ValueError(f"{count} tasks (at most {self.MAX_TASKS})")
+        self._read, write = os.pipe()
+        try:
+            os.write(write, bytes(range(count)))  # far below a pipe's buffer: never blocks
+        finally:
+            os.close(write)
+
+    def take(self) -> int | None:
+        chunk = os.read(self._read, 1)
+        return chunk[0] if chunk else None
+
+    def close(self) -> None:
+        os.close(self._read)
 
 
 def _reap(pid: int) -> None:

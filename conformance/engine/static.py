@@ -8,13 +8,14 @@ rules go on.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from ..model import Kind, Outcome, Problem, RuleSpec, Status, Subject
 from ..nodes import Node, walk
 from ..registry import CheckContext, load_checks
 from ..specs import SpecDocument
 from .outcomes import error_outcome, outcome_from, skipped_outcome
-from .process import start_forked
+from .process import TaskPipe, start_forked
 
 STRUCTURE_CHECK = "openapi_structure"
 
@@ -27,36 +28,28 @@ def subject_of(doc: SpecDocument) -> Subject:
 def check_document(doc: SpecDocument, rules: Sequence[RuleSpec], *, raise_errors: bool = False,
                    workers: int = 1) -> list[Outcome]:
     """Every static rule's outcome on one document. ``workers`` > 1 lets a big document's rules
-    run in two processes (a forked child takes a share); the outcomes are the same either way."""
+    run in two processes (see ``_split``); the outcomes are the same either way."""
     rules = [r for r in rules if r.kind is Kind.STATIC]
     structural = [r for r in rules if r.check == STRUCTURE_CHECK]
     others = [r for r in rules if r.check != STRUCTURE_CHECK]
     nodes = list(walk(doc))  # walked once, before any fork, so both processes share it
-    share = _child_share(others) if (workers > 1 and not raise_errors and len(nodes) >= SPLIT_MIN_NODES) else []
-    # The child's share runs before validity is known; if the document is invalid, its outcomes
-    # for rules that need a valid document are replaced by the same "skipped" the sequential path gives.
-    pending = start_forked(lambda: _run_rules(doc, share, nodes, raise_errors=False)) if share else None
-    if pending is None:
-        share = []
+    split = None
+    if workers > 1 and not raise_errors and len(nodes) >= SPLIT_MIN_NODES:
+        split = _Split.start(doc, others, nodes)
     outcomes = _run_rules(doc, structural, nodes[:1], raise_errors=raise_errors)
     valid = all(o.status is Status.PASSED for o in outcomes) if structural else _valid(doc)
     reason = "document failed structural validation" + (
         f" ({', '.join(r.id for r in structural)})" if structural else "")
-    in_child = {r.id for r in share}
     runnable: list[RuleSpec] = []
     for rule in others:
         if rule.requires_valid and not valid:
             outcomes.append(skipped_outcome(rule, doc.path, reason))
-        elif rule.id not in in_child:
+        else:
             runnable.append(rule)
-    outcomes.extend(_run_rules(doc, runnable, nodes, raise_errors=raise_errors))
-    if pending is not None:
-        child = pending()
-        if child is None:  # the child failed: its share runs here
-            child = _run_rules(doc, [r for r in share if valid or not r.requires_valid], nodes,
-                               raise_errors=raise_errors)
-        by_id = {r.id: r for r in share}
-        outcomes.extend(o for o in child if valid or not by_id[o.rule].requires_valid)
+    if split is None:
+        outcomes.extend(_run_rules(doc, runnable, nodes, raise_errors=raise_errors))
+    else:
+        outcomes.extend(split.finish(valid))
     return sorted(outcomes, key=Outcome.sort_key)
 
 
@@ -69,27 +62,71 @@ def _valid(doc: SpecDocument) -> bool:
     return next(iter(structural_errors(doc.data, doc.family, doc.version)), None) is None
 
 
-def _child_share(rules: Sequence[RuleSpec]) -> list[RuleSpec]:
-    """About half of the work, by check module: rules of one module often share a per-document
-    index (``doc.cache``), which is then built in one process only."""
+class _Split:
+    """A big document's rules, in groups (one per check module: rules of a module often share a
+    per-document index in ``doc.cache``), taken one at a time from a shared ``TaskPipe`` by this
+    process and a forked child, whichever is free. The child starts at once; this process first
+    validates the structure. The child's groups run before validity is known, so its outcomes for
+    rules that need a valid document are dropped when it is not (the caller has "skipped" them)."""
+
+    def __init__(self, doc: SpecDocument, groups: list[list[RuleSpec]], nodes: Sequence[Node]) -> None:
+        self.doc, self.groups, self.nodes = doc, groups, nodes
+        self.tasks = TaskPipe(len(groups))
+        self.pending: Any = None
+        self.taken: list[int] = []  # groups this process ran (the child keeps its own list)
+
+    @classmethod
+    def start(cls, doc: SpecDocument, rules: Sequence[RuleSpec], nodes: Sequence[Node]) -> _Split | None:
+        groups = _groups(rules)
+        if len(groups) < 2 or len(groups) > TaskPipe.MAX_TASKS:
+            return None
+        split = cls(doc, groups, nodes)
+        split.pending = start_forked(split._drain)
+        if split.pending is None:
+            split.tasks.close()
+            return None
+        return split
+
+    def _drain(self, valid: bool = True) -> list[Outcome]:
+        out: list[Outcome] = []
+        while (i := self.tasks.take()) is not None:
+            self.taken.append(i)
+            out.extend(_run_rules(self.doc, [r for r in self.groups[i] if valid or not r.requires_valid],
+                                  self.nodes, raise_errors=False))
+        return out
+
+    def finish(self, valid: bool) -> list[Outcome]:
+        try:
+            outcomes = self._drain(valid)
+            child = self.pending()
+        finally:
+            self.tasks.close()
+        if child is None:  # the child failed: whatever this process did not take runs here now
+            rest = [r for i, group in enumerate(self.groups) if i not in self.taken for r in group
+                    if valid or not r.requires_valid]
+            return outcomes + _run_rules(self.doc, rest, self.nodes, raise_errors=False)
+        needs_valid = {r.id for group in self.groups for r in group if r.requires_valid}
+        return outcomes + [o for o in child if valid or o.rule not in needs_valid]
+
+
+# Groups are offered in this order (slowest first, from bench/rule_times.py on GitHub and Stripe),
+# so the last ones taken are short and the two processes finish together; unknown modules last.
+_GROUP_ORDER = ("examples", "payloads", "admin_units", "platform", "exchange", "registry_meta",
+                "privacy", "identifiers", "extensions", "security", "auth", "errors", "idformats",
+                "qcvn120", "documentation", "structure")
+
+
+def _groups(rules: Sequence[RuleSpec]) -> list[list[RuleSpec]]:
     checks = load_checks()
-    groups: dict[str, list[RuleSpec]] = {}
+    by_module: dict[str, list[RuleSpec]] = {}
     for rule in rules:
-        groups.setdefault(checks[rule.check].func.__module__, []).append(rule)
-    weight = {mod: sum(_COST.get(r.id, 1.0) for r in group) for mod, group in groups.items()}
-    parent = child = 0.0
-    share: list[RuleSpec] = []
-    for mod in sorted(groups, key=lambda m: (-weight[m], m)):
-        if child < parent:
-            share.extend(groups[mod])
-            child += weight[mod]
-        else:
-            parent += weight[mod]
-    return share
+        by_module.setdefault(checks[rule.check].func.__module__, []).append(rule)
+    rank = {name: i for i, name in enumerate(_GROUP_ORDER)}
 
+    def order(module: str) -> tuple[int, str]:
+        return rank.get(module.rsplit(".", 1)[-1], len(rank)), module
 
-# Relative cost of the rules that dominate big documents (bench/rule_times.py); others count 1.
-_COST: dict[str, float] = {}
+    return [by_module[m] for m in sorted(by_module, key=order)]
 
 
 def _run_rules(doc: SpecDocument, rules: Sequence[RuleSpec], nodes: Sequence[Node], *,

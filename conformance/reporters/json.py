@@ -7,8 +7,10 @@
 from __future__ import annotations
 
 import json
+from operator import attrgetter
 from typing import Any
 
+from ..engine.process import no_gc
 from ..errors import UsageError
 from ..model import (
     Citation,
@@ -35,8 +37,17 @@ def _text(t: Text) -> dict[str, str]:
     return {"en": t.en, "vi": t.vi} if t.vi else {"en": t.en}
 
 
+_location_values = attrgetter(*_LOCATION_FIELDS)  # one C call per location (73,000 on APIs.guru)
+
+
+_SPEC_ONLY = (None,) * (len(_LOCATION_FIELDS) - 4)
+
+
 def _location(loc: Location) -> dict[str, Any]:
-    return {k: getattr(loc, k) for k in _LOCATION_FIELDS if getattr(loc, k) is not None}
+    values = _location_values(loc)
+    if values[4:] == _SPEC_ONLY and None not in values[:4]:  # the common case: a spec finding
+        return {"file": values[0], "pointer": values[1], "line": values[2], "column": values[3]}
+    return {k: v for k, v in zip(_LOCATION_FIELDS, values) if v is not None}
 
 
 def rule_to_dict(r: RuleSpec) -> dict[str, Any]:
@@ -92,10 +103,12 @@ def _subject(s: Subject) -> dict[str, Any]:
 
 
 def _finding(f: Finding) -> dict[str, Any]:
-    out: dict[str, Any] = {"rule": f.rule, "severity": f.severity.value, "message": f.message}
     if f.message_vi:
-        out["message_vi"] = f.message_vi
-    out["location"] = _location(f.location)
+        out: dict[str, Any] = {"rule": f.rule, "severity": f.severity.value, "message": f.message,
+                               "message_vi": f.message_vi, "location": _location(f.location)}
+    else:
+        out = {"rule": f.rule, "severity": f.severity.value, "message": f.message,
+               "location": _location(f.location)}
     if f.details:
         out["details"] = dict(f.details)
     if f.waiver:
@@ -104,11 +117,24 @@ def _finding(f: Finding) -> dict[str, Any]:
 
 
 def dumps(result: RunResult) -> str:
-    data = to_dict(result)
+    with no_gc():
+        out = _encode(to_dict(result))
+    return out.decode("utf-8") if isinstance(out, bytes) else out
+
+
+def dumps_bytes(result: RunResult) -> bytes:
+    """``dumps`` as UTF-8 bytes, for files and pipes: a lone surrogate (from a document's own
+    escapes) is written as its JSON escape, so the bytes stay valid UTF-8 and valid JSON."""
+    with no_gc():
+        out = _encode(to_dict(result))
+    return out if isinstance(out, bytes) else out.encode("utf-8", "backslashreplace")
+
+
+def _encode(data: dict[str, Any]) -> bytes | str:
     try:  # ~7x faster on large results, same bytes as the stdlib call below (tested)
         import orjson
 
-        return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
+        return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
     except (ImportError, TypeError, ValueError):
         # orjson refuses lone surrogates, integers beyond 64 bits and unknown types; the stdlib
         # writes them (default=str for the last).

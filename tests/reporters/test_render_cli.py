@@ -100,3 +100,17 @@ def test_json_fast_and_stdlib_encoders_agree():
         fast = json_report.dumps(result)
         slow = stdlib_json.dumps(json_report.to_dict(result), ensure_ascii=False, indent=2, default=str) + "\n"
         assert fast == slow
+
+
+def test_json_bytes_are_the_text_encoded_and_stay_utf8_with_lone_surrogates():
+    import json as stdlib_json
+
+    from conformance.reporters import json as json_report
+    from tests.reporters.scenarios import agency, hostile
+
+    for result in (agency(), hostile()):
+        raw = json_report.dumps_bytes(result)
+        text = raw.decode("utf-8")  # valid UTF-8 even where the result holds lone surrogates
+        assert stdlib_json.loads(text) == stdlib_json.loads(json_report.dumps(result))
+        if "\ud800" not in json_report.dumps(result):
+            assert raw == json_report.dumps(result).encode("utf-8")

@@ -109,6 +109,30 @@ def test_split_child_failure_hands_its_share_back(tmp_path, monkeypatch):
 
     monkeypatch.setattr(static, "start_forked", dying_child)
     assert check_document(doc, rules, workers=2) == alone
+    monkeypatch.undo()
+
+    # a real child that takes a group and dies with it: this process must run that group too
+    monkeypatch.setattr(static, "SPLIT_MIN_NODES", 0)
+    parent, original = os.getpid(), static._run_rules
+
+    def die_in_child(*args, **kwargs):
+        if os.getpid() != parent:
+            os._exit(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(static, "_run_rules", die_in_child)
+    assert check_document(doc, rules, workers=2) == alone
+
+
+def test_task_pipe_gives_each_task_to_one_taker():
+    from conformance.engine.process import TaskPipe, start_forked
+
+    tasks = TaskPipe(200)
+    child = start_forked(lambda: [t for t in iter(tasks.take, None)])
+    mine = [t for t in iter(tasks.take, None)]
+    theirs = child()
+    tasks.close()
+    assert sorted(mine + theirs) == list(range(200))
 
 
 def test_forked_child_result_and_failure():
@@ -121,3 +145,21 @@ def test_forked_child_result_and_failure():
     assert bad() is None
     killed = start_forked(lambda: os._exit(3))
     assert killed() is None
+
+
+def test_model_objects_survive_pickling_unchanged():
+    import pickle
+
+    from conformance.model import Finding, Location, Outcome, Severity, Subject
+
+    loc = Location(file="a.yaml", pointer="/paths/~1x", line=3, column=5)
+    finding = Finding(rule="R1", severity=Severity.WARNING, message="m", message_vi="v", location=loc,
+                      details={"k": [1, 2]}, waiver=None)
+    outcome = Outcome(rule="R1", subject="a.yaml", status=Status.FAILED, severity=Severity.ERROR,
+                      findings=(finding, finding), reason="")
+    subject = Subject(id="a.yaml", kind="spec", log_tail=("x",))
+    for obj in (loc, Location(), finding, outcome, subject):
+        back = pickle.loads(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
+        assert back == obj and type(back) is type(obj) and hash(back.__class__) == hash(obj.__class__)
+    back = pickle.loads(pickle.dumps(outcome))
+    assert back.findings[0] is back.findings[1]  # shared objects stay shared
