@@ -190,3 +190,49 @@ def test_official_schema_read_with_json_is_what_its_loader_reads(family: str) ->
     theirs = get_schema_content(validation._SCHEMA_VERSIONS[family])
     assert _typed(ours) == _typed(theirs)
     assert type(validation._official_schema(family)).__name__ != "Proxy"  # the fast construction held
+
+
+def test_metaschemas_read_directly_are_the_registrys() -> None:
+    """validation reads the metaschemas from the packages' files instead of importing
+    openapi-schema-validator (~0.2 s); they must be the documents its registry holds."""
+    from openapi_schema_validator._regex import is_valid_regex
+    from openapi_schema_validator._specifications import REGISTRY
+
+    for uri, (package, relative) in validation._METASCHEMA_FILES.items():
+        assert validation._package_json(package, relative) == REGISTRY.contents(uri), uri
+    for pattern in ("^[a-z]+$", "(", "[", "\\d{2,3}", "(?P<x>a)", "a{,", "\\p{L}", "(?<=a)b"):
+        assert validation._is_valid_regex(pattern) == is_valid_regex(pattern), pattern
+
+
+def test_schema_step_verdict_is_the_librarys() -> None:
+    """The schema step's verdict comes from our own jsonschema-rs validator over the library's
+    schema file; the library's object must agree on valid and invalid documents of each family."""
+    docs = [
+        {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}},
+        {"openapi": "3.0.3", "info": {"title": "t"}, "paths": {}},
+        {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {"/a": {"get": {}}}},
+        {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {"a": {}}},
+        {"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": {}},
+        {"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": {"/a": {"get": {}}}},
+    ]
+    for doc in docs:
+        family = {"3.0": "oas30", "3.1": "oas31"}.get(str(doc.get("openapi", ""))[:3], "swagger2")
+        theirs = next(iter(validation._official_schema(family).iter_errors(doc)), None) is None
+        assert validation._schema_valid(doc, family) == theirs, doc
+
+
+def test_a_clean_lint_imports_no_reference_validator(tmp_path) -> None:
+    """Start-up: openapi-spec-validator, openapi-schema-validator, jsonschema and networkx are
+    only for invalid documents, examples, error wording and graphs."""
+    import subprocess
+    import sys
+
+    spec = tmp_path / "openapi.json"
+    spec.write_text(json.dumps({"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+                                "paths": {"/a": {"get": {"responses": {"200": {"description": "ok"}}}}}}))
+    code = ("import sys; from conformance.cli import main; "
+            f"main(['lint', '-q', '--format', 'json', '-o', {str(tmp_path / 'o.json')!r}, {str(spec)!r}]); "
+            "print(sorted(m for m in ('openapi_spec_validator', 'openapi_schema_validator', 'jsonschema', "
+            "'networkx', 'vietnam_provinces', 'requests') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr
