@@ -81,6 +81,9 @@ class _Split:
         if len(groups) < 2 or len(groups) > TaskPipe.MAX_TASKS:
             return None
         split = cls(doc, groups, nodes)
+        # Line numbers come from a parsed copy of the text (~7x its size for JSON): built here, it
+        # is shared with the child page for page instead of being built twice.
+        doc.root.locate("")
         split.pending = start_forked(split._drain)
         if split.pending is None:
             split.tasks.close()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ...inventory import NATIONAL_PLATFORM_KINDS
 from ...model import Problem
 from ...registry import CheckContext, graph_check
 from . import problem
@@ -67,11 +66,13 @@ def no_local_service_portal(graph: SystemGraph, ctx: CheckContext) -> Iterator[P
 def national_platforms_not_rebuilt(graph: SystemGraph, ctx: CheckContext) -> Iterator[Problem]:
     """A ministry/province system does not rebuild a national platform's capability (QĐ 3090: what
     is done centrally is not redone locally), unless it records a justification."""
+    from ...inventory import NATIONAL_PLATFORM_KINDS as national_kinds  # inventory: only with a graph
+
     levels, caps = set(ctx.options["local_levels"]), set(ctx.options["national_capabilities"])
     for s in sorted(graph.systems.values(), key=lambda s: s.id):
         if s.level not in levels or s.justification:
             continue
-        dup = sorted(caps.intersection(s.capabilities) | ({s.kind} & NATIONAL_PLATFORM_KINDS)
+        dup = sorted(caps.intersection(s.capabilities) | ({s.kind} & national_kinds)
                      | ({s.kind} & {"identity-provider", "payment-gateway", "e-signature"}))
         if dup:
             yield problem(f"locally built {', '.join(dup)} duplicates a national platform",

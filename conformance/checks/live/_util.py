@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ...engine.exchange import Exchange
 from ...model import Location, Problem, Severity
+
+if TYPE_CHECKING:  # annotations only
+    from ...engine.exchange import Exchange
 
 MAX_WALK = 20_000  # values visited per body: a huge response must not stall the run
 

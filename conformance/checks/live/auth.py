@@ -4,11 +4,14 @@ Bearer challenge on 401), and tokens passed in the query string refused (VN-API-
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from ...engine.exchange import Exchange
 from ...model import Problem
 from ...registry import CheckContext, live_check
 from ._util import problem
+
+if TYPE_CHECKING:  # annotations only
+    from ...engine.exchange import Exchange
 
 
 @live_check("unauthenticated_rejected", target="exchange:unauthenticated",

@@ -4,12 +4,14 @@ schema and naming the bad field, and the opt-in burst answered 429 with Retry-Af
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ...engine.exchange import Exchange, LiveRun
 from ...model import Problem
 from ...registry import CheckContext, live_check
 from ._util import problem, response_schema, walk_json
+
+if TYPE_CHECKING:  # annotations only
+    from ...engine.exchange import Exchange, LiveRun
 
 MAX_ERRORS = 3
 

@@ -7,14 +7,16 @@ import datetime as _dt
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ... import codelists, fieldnames, identifiers
-from ...engine.exchange import Exchange
 from ...model import Problem
 from ...patterns import pattern_accepts
 from ...registry import CheckContext, live_check
 from ._util import problem, response_schema, walk_json, walk_with_schema
+
+if TYPE_CHECKING:  # annotations only
+    from ...engine.exchange import Exchange
 
 _TEXTUAL = re.compile(r"^(text/|application/(.+\+)?(json|xml))")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

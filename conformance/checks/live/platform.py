@@ -6,11 +6,14 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
 
-from ...engine.exchange import Exchange, LiveRun
 from ...model import Location, Problem
 from ...registry import CheckContext, live_check
 from ._util import problem
+
+if TYPE_CHECKING:  # annotations only
+    from ...engine.exchange import Exchange, LiveRun
 
 
 @live_check("correlation_echo", target="exchange")

@@ -4,10 +4,13 @@ and a valid, unexpired, hostname-matched certificate. Probed by ``engine/transpo
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from ...engine.exchange import TransportReport
 from ...model import Location, Problem, Severity
 from ...registry import CheckContext, live_check
+
+if TYPE_CHECKING:  # annotations only
+    from ...engine.exchange import TransportReport
 
 
 def _p(report: TransportReport, en: str, vi: str, severity: Severity | None = None, **details: object) -> Problem:
