@@ -8,7 +8,7 @@ Exit 0 when every system is ready, 1 when some are not (or could not be checked)
 test`), every inventory system that declares ``base_urls`` and a spec, ``--live-concurrency``
 systems at a time, each within ``--live-budget`` seconds. ``--auth`` applies the same credentials
 to every system (one operator token for the whole queue, read from the environment; give systems
-that need different credentials their own run). Live results are never cached (see batch.py).
+that need different credentials their own run). Live results are never cached (see batch/cache.py).
 """
 
 from __future__ import annotations

@@ -6,9 +6,8 @@ import shutil
 
 import pytest
 
-from conformance import batch as batch_mod
 from conformance import codelists
-from conformance.batch import load_tasks, rollup, run_batch, system_row
+from conformance.batch import load_tasks, rollup, run_batch, system_row, worker
 from conformance.cli import main
 from conformance.policy import count
 from conformance.profiles import resolve_profile
@@ -57,7 +56,7 @@ def test_folder_batch_matches_single_lint(queue) -> None:
 
 
 def _crash_on(marker: str, how: str):
-    real = batch_mod._lint_system
+    real = worker._lint_system
 
     def lint_system(task, profile_ref, generated_at):
         if marker in task.id:
@@ -71,7 +70,7 @@ def _crash_on(marker: str, how: str):
 
 @pytest.mark.parametrize("how", ["raise", "exit"])
 def test_crashing_system_in_the_middle_does_not_stop_the_rest(queue, monkeypatch, how: str) -> None:
-    monkeypatch.setattr(batch_mod, "_lint_system", _crash_on("provincial", how))  # 3rd of 5
+    monkeypatch.setattr(worker, "_lint_system", _crash_on("provincial", how))  # 3rd of 5
     run = _run(queue, jobs=2)
     rows = _rows(run)
     bad = [r for r in rows.values() if r["status"] == "error"]

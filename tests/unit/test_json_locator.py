@@ -1,5 +1,5 @@
-"""Locations in JSON documents: the rapidyaml locator (``ryml_yaml.JsonLocator``) and the chunked
-line index (``yamlio.LineIndex``) must answer exactly what the original walk answers
+"""Locations in JSON documents: the rapidyaml locator (``rapidyaml.json_locate.JsonLocator``) and the
+chunked line index (``lineindex.LineIndex``) must answer exactly what the original walk answers
 (``SourceMap._json_offset`` over the text, then line and column from a list of line starts),
 byte for byte: for every member, for missing members (the nearest found ancestor), for odd
 pointers, and on every JSON document of the corpus."""
@@ -15,13 +15,16 @@ from typing import Any
 
 import pytest
 
-from conformance import ryml_yaml, yamlio
+from conformance import yamlio
 from conformance.errors import SpecLoadError
-from conformance.yamlio import _SLOW, LineIndex, SourceMap
+from conformance.lineindex import LineIndex
+from conformance.rapidyaml import SLOW, binding
+from conformance.rapidyaml.json_locate import JsonLocator
+from conformance.sourcemap import SourceMap
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 
-needs_ryml = pytest.mark.skipif(ryml_yaml._ryml is None, reason="rapidyaml is not installed")
+needs_ryml = pytest.mark.skipif(not binding.available(), reason="rapidyaml is not installed")
 
 
 def line_starts(text: str) -> list[int]:
@@ -109,7 +112,7 @@ def check(text: str, ptrs: list[str]) -> tuple[list[Any], int]:
     bad = [(p, got, want) for p in ptrs if (got := fast.locate(p)) != (want := ref.locate(p))]
     loc = fast._json_loc
     valid = [p for p in ptrs if not p or p.startswith("/")]  # others: None, from the reference
-    answered = 0 if not loc else sum(loc.locate(p) is not _SLOW for p in valid)
+    answered = 0 if not loc else sum(loc.locate(p) is not SLOW for p in valid)
     return bad, answered + len(ptrs) - len(valid)
 
 
@@ -148,7 +151,7 @@ def test_edge_cases_match_reference(text: str) -> None:
     ptrs = pointers(data) + ["no-slash", "/a/", "//", "/a~", "/a~2"]
     bad, answered = check(text, ptrs)
     assert not bad
-    if ryml_yaml.JsonLocator.build(text) is not False and "\\ud" not in text:
+    if JsonLocator.build(text) is not False and "\\ud" not in text:
         assert answered == len(ptrs)  # the fast locator placed every pointer itself
 
 
@@ -163,9 +166,9 @@ def test_big_maps_use_a_member_table() -> None:
 
 
 def test_locator_refuses_what_it_cannot_read() -> None:
-    assert ryml_yaml.JsonLocator.build('"just a string"') is False
-    assert ryml_yaml.JsonLocator.build("  ") is False
-    assert ryml_yaml.JsonLocator.build("\ud800") is False  # not encodable
+    assert JsonLocator.build('"just a string"') is False
+    assert JsonLocator.build("  ") is False
+    assert JsonLocator.build("\ud800") is False  # not encodable
 
 
 @needs_ryml

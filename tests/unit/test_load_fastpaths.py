@@ -1,6 +1,6 @@
 """The shortcuts of the load path must answer exactly what the code they stand in for answers:
 the C-pass refusal scan (the regexes), the vectorised flow-depth check (the loop), the JSON parse
-without the duplicate-key hook (the hook), orjson's depth bound (_check_depth), the "no external
+without the duplicate-key hook (the hook), orjson's depth bound (check_depth), the "no external
 $ref" test (a walk), the per-document $ref memo (an uncached lookup) and openapi-spec-validator's
 schema read with json (its own YAML reading)."""
 
@@ -13,16 +13,19 @@ from typing import Any
 
 import pytest
 
-from conformance import ryml_yaml, validation, yamlio
+from conformance import json_parse, yamlio
 from conformance.errors import SpecLoadError
+from conformance.limits import check_depth, check_flow_depth
+from conformance.rapidyaml import binding, build
 from conformance.specs import MAX_REF_CHAIN, SpecDocument, _only_local_refs
+from conformance.validation import metaschemas
 
 LIMITS = yamlio.DEFAULT_LIMITS
 
 
 def _regex_refused(text: str) -> bool:
-    return bool(ryml_yaml._YAML_FAST_REFUSE.search(text) or (
-        ("%" in text or "\t" in text) and ryml_yaml._YAML_FAST_REFUSE_LINE.search(text)))
+    return bool(build.YAML_FAST_REFUSE.search(text) or (
+        ("%" in text or "\t" in text) and build.YAML_FAST_REFUSE_LINE.search(text)))
 
 
 def test_refusal_scan_matches_the_regexes() -> None:
@@ -32,12 +35,12 @@ def test_refusal_scan_matches_the_regexes() -> None:
     rng = random.Random(7)
     for _ in range(50_000):
         text = "".join(rng.choice(chars) for _ in range(rng.randint(0, 8)))
-        assert ryml_yaml._refused_text(text, text.encode()) == _regex_refused(text), repr(text)
+        assert build._refused_text(text, text.encode()) == _regex_refused(text), repr(text)
 
 
 def _flow_verdict(text: str, raw: bytes | None, limits: yamlio.Limits) -> Any:
     try:
-        yamlio._check_flow_depth(text, path="t.yaml", limits=limits, raw=raw)
+        check_flow_depth(text, path="t.yaml", limits=limits, raw=raw)
     except SpecLoadError as exc:
         return exc.message, exc.line, exc.column
     return None
@@ -53,8 +56,8 @@ def test_flow_depth_shortcut_matches_the_loop() -> None:
 
 def _hook_parse(text: str) -> Any:
     try:
-        return yamlio._json_decoder.decode(text)
-    except yamlio._DuplicateKey:
+        return json_parse._json_decoder.decode(text)
+    except json_parse._DuplicateKey:
         return "duplicate"
     except ValueError:
         return "invalid"
@@ -66,9 +69,9 @@ def _hook_parse(text: str) -> Any:
     '{"a": NaN}', '{"a": 1,}', '{"a": [1, {"b": ":"}], "c": "::"}', '"x:y"', '[1e400]', '{}',
 ])
 def test_json_without_the_hook_only_when_it_agrees(text: str) -> None:
-    fast = yamlio._parse_json_fast(text, limits=LIMITS)
+    fast = json_parse._parse_json_fast(text, limits=LIMITS)
     want = _hook_parse(text)
-    if fast is yamlio._SLOW:
+    if fast is json_parse._SLOW:
         return
     assert want not in ("duplicate", "invalid") and fast == want and type(fast) is type(want)
 
@@ -89,9 +92,9 @@ def test_json_duplicates_anywhere_are_declined() -> None:
 
     for _ in range(3_000):
         text = obj(0)
-        fast = yamlio._parse_json_fast(text, limits=LIMITS)
+        fast = json_parse._parse_json_fast(text, limits=LIMITS)
         want = _hook_parse(text)
-        assert fast is yamlio._SLOW if want == "duplicate" else fast == want, text
+        assert fast is json_parse._SLOW if want == "duplicate" else fast == want, text
 
 
 def test_orjson_depth_bound_matches_check_depth() -> None:
@@ -102,7 +105,7 @@ def test_orjson_depth_bound_matches_check_depth() -> None:
         for max_depth in (10, 254, 255, 400):
             limits = yamlio.Limits(max_depth=max_depth)
             verdicts = []
-            for check in (yamlio._check_depth_fast, yamlio._check_depth):
+            for check in (json_parse._check_depth_fast, check_depth):
                 try:
                     check(data, path="p", limits=limits)
                     verdicts.append("ok")
@@ -169,9 +172,9 @@ def test_resolve_memo_matches_uncached_lookups() -> None:
 
 
 def test_ryml_memory_layout_is_the_one_read() -> None:
-    if ryml_yaml._ryml is None:
+    if not binding.available():
         pytest.skip("rapidyaml is not installed")
-    assert ryml_yaml._layout_ok()  # else every YAML document silently takes the PyYAML path
+    assert build._layout_ok()  # else every YAML document silently takes the PyYAML path
 
 
 def _typed(x: Any) -> Any:
@@ -182,14 +185,14 @@ def _typed(x: Any) -> Any:
     return type(x).__name__, x
 
 
-@pytest.mark.parametrize("family", sorted(validation._SCHEMA_VERSIONS))
+@pytest.mark.parametrize("family", sorted(metaschemas.SCHEMA_VERSIONS))
 def test_official_schema_read_with_json_is_what_its_loader_reads(family: str) -> None:
     from openapi_spec_validator.schemas.utils import get_schema_content
 
-    ours = validation._official_schema_content(family)
-    theirs = get_schema_content(validation._SCHEMA_VERSIONS[family])
+    ours = metaschemas.official_schema_content(family)
+    theirs = get_schema_content(metaschemas.SCHEMA_VERSIONS[family])
     assert _typed(ours) == _typed(theirs)
-    assert type(validation._official_schema(family)).__name__ != "Proxy"  # the fast construction held
+    assert type(metaschemas.official_schema(family)).__name__ != "Proxy"  # the fast construction held
 
 
 def test_metaschemas_read_directly_are_the_registrys() -> None:
@@ -198,10 +201,10 @@ def test_metaschemas_read_directly_are_the_registrys() -> None:
     from openapi_schema_validator._regex import is_valid_regex
     from openapi_schema_validator._specifications import REGISTRY
 
-    for uri, (package, relative) in validation._METASCHEMA_FILES.items():
-        assert validation._package_json(package, relative) == REGISTRY.contents(uri), uri
+    for uri, (package, relative) in metaschemas.METASCHEMA_FILES.items():
+        assert metaschemas.package_json(package, relative) == REGISTRY.contents(uri), uri
     for pattern in ("^[a-z]+$", "(", "[", "\\d{2,3}", "(?P<x>a)", "a{,", "\\p{L}", "(?<=a)b"):
-        assert validation._is_valid_regex(pattern) == is_valid_regex(pattern), pattern
+        assert metaschemas.is_valid_regex(pattern) == is_valid_regex(pattern), pattern
 
 
 def test_schema_step_verdict_is_the_librarys() -> None:
@@ -217,8 +220,8 @@ def test_schema_step_verdict_is_the_librarys() -> None:
     ]
     for doc in docs:
         family = {"3.0": "oas30", "3.1": "oas31"}.get(str(doc.get("openapi", ""))[:3], "swagger2")
-        theirs = next(iter(validation._official_schema(family).iter_errors(doc)), None) is None
-        assert validation._schema_valid(doc, family) == theirs, doc
+        theirs = next(iter(metaschemas.official_schema(family).iter_errors(doc)), None) is None
+        assert metaschemas.schema_valid(doc, family) == theirs, doc
 
 
 def test_a_clean_lint_imports_no_reference_validator(tmp_path) -> None:

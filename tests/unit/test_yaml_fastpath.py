@@ -11,13 +11,14 @@ from typing import Any
 
 import pytest
 
-from conformance import ryml_yaml, yamlio
+from conformance import sourcemap, yamlio
 from conformance.errors import SpecLoadError
+from conformance.rapidyaml import SLOW, binding, build
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 LIMITS = yamlio.DEFAULT_LIMITS
 
-pytestmark = pytest.mark.skipif(ryml_yaml._ryml is None, reason="rapidyaml is not installed")
+pytestmark = pytest.mark.skipif(not binding.available(), reason="rapidyaml is not installed")
 
 
 def canon(x: Any) -> Any:
@@ -32,17 +33,17 @@ def canon(x: Any) -> Any:
 
 
 def slow(text: str) -> Any:
-    saved = ryml_yaml._ryml
-    ryml_yaml._ryml = None
+    saved = binding._ryml
+    binding._ryml = None
     try:
         return yamlio._parse_yaml(text, path="t.yaml", limits=LIMITS)
     finally:
-        ryml_yaml._ryml = saved
+        binding._ryml = saved
 
 
 def fast_raw(text: str) -> Any:
-    """The fast path alone: the data, or yamlio._SLOW when it declines."""
-    return ryml_yaml.parse_fast(text, limits=LIMITS)
+    """The fast path alone: the data, or SLOW when it declines."""
+    return build.parse_fast(text, limits=LIMITS)
 
 
 def _corpus_yaml() -> list[Path]:
@@ -60,7 +61,7 @@ def test_corpus_fast_path_matches_pyyaml() -> None:
     for path in CORPUS_FILES:
         text, _ = yamlio.read_text(str(path))
         got = fast_raw(text)
-        if got is yamlio._SLOW:
+        if got is SLOW:
             continue
         fast_count += 1
         try:
@@ -155,7 +156,7 @@ unicode: Việt Nam — thủ tục hành chính
 def test_hand_scalars_match() -> None:
     text = SCALARS.replace('200: dup-looking but different? no\n', "404: not found\n")
     got = fast_raw(text)
-    assert got is not yamlio._SLOW
+    assert got is not SLOW
     assert canon(got) == canon(slow(text))
     assert got["200"] == "quoted key" and got["404"] == "not found"
     assert got["y1"] is True and got["octal"] == 10 and got["sexa"] == 80
@@ -197,9 +198,9 @@ def test_hand_documents_match(text: str) -> None:
     try:
         want = canon(slow(text))
     except SpecLoadError:  # what PyYAML refuses, the fast path must not accept
-        assert got is yamlio._SLOW
+        assert got is SLOW
         return
-    if got is not yamlio._SLOW:
+    if got is not SLOW:
         assert canon(got) == want
 
 
@@ -208,7 +209,7 @@ def test_hand_documents_match(text: str) -> None:
     ("x:\n  k: 1\n  k: 2\n", 3),
 ])
 def test_duplicate_keys_refused_with_line(text: str, line: int) -> None:
-    assert fast_raw(text) is yamlio._SLOW
+    assert fast_raw(text) is SLOW
     with pytest.raises(SpecLoadError, match="duplicate key") as exc:
         yamlio._parse_yaml(text, path="t.yaml", limits=LIMITS)
     assert exc.value.line == line
@@ -230,7 +231,7 @@ def test_duplicate_keys_refused_with_line(text: str, line: int) -> None:
     "a: <<\n",
 ])
 def test_unmodelled_documents_take_the_slow_path(text: str) -> None:
-    assert fast_raw(text) is yamlio._SLOW
+    assert fast_raw(text) is SLOW
 
 
 def test_unsafe_and_unknown_tags_still_refused_with_line() -> None:
@@ -268,7 +269,7 @@ def test_invalid_yaml_error_comes_from_pyyaml() -> None:
 
 
 def test_fallback_when_ryml_missing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ryml_yaml, "_ryml", None)
+    monkeypatch.setattr(binding, "_ryml", None)
     assert yamlio._parse_yaml("a: 1\n", path="t.yaml", limits=LIMITS) == {"a": 1}
 
 
@@ -298,8 +299,8 @@ def _pointers(data: Any, limit: int) -> list[str]:
 
 
 def _both(text: str, pointers: list[str]) -> tuple[list[Any], list[Any]]:
-    fast = yamlio.SourceMap(text, "yaml")
-    slow_map = yamlio.SourceMap(text, "yaml")
+    fast = sourcemap.SourceMap(text, "yaml")
+    slow_map = sourcemap.SourceMap(text, "yaml")
     slow_map._ryml_loc = False  # the libyaml-marks path
     return [fast.locate(p) for p in pointers], [slow_map.locate(p) for p in pointers]
 

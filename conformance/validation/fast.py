@@ -1,188 +1,25 @@
-"""Structural validation of OpenAPI 2.0 / 3.0 / 3.1: the only module importing openapi-spec-validator.
+"""The fast path: openapi-spec-validator's verdict without its cost, or "unsure".
 
-The verdict is openapi-spec-validator's (the corpus agreement test holds us to that), but reached
-fast. openapi-spec-validator does two things: (1) it validates the document against the official
-OpenAPI JSON schema (with jsonschema-rs when installed), then (2) walks the document through
-``jsonschema_path.SchemaPath`` running semantic checks (duplicate operationIds and tags, path
-parameters, each schema against its metaschema, ``default`` values against their schema, extra
-``required`` names under ``allOf``). Step (2) is what costs: a lazy, ref-resolving path object per
-access and a list lookup per schema (quadratic), about 30 s on GitHub's 13 MB description.
-
-So the fast path runs (1) with openapi-spec-validator's own schema validator object, then mirrors
-(2) over plain dicts, in the same order and with the same rules, checking metaschemas with
-jsonschema-rs. It is conservative: it only ever says "valid" when it is sure openapi-spec-validator
-would; anything unusual (a ``$ref`` it cannot follow, ``$id`` on the way, very deep nesting, a
-metaschema or ``default`` failure) sends the document to openapi-spec-validator itself, which then
-decides and gives the detailed messages. A document found valid yields nothing and costs no more.
-
-The validator is given no reference handlers: the document arrives already bundled by ``specs``,
-so any reference it cannot resolve locally is reported, never fetched. The fast path follows only
-``#`` references inside the document.
-
-Verdicts are cached per content hash: in process (LRU), and on disk when ``CONFORMANCE_CACHE_DIR``
-names a folder (CI runs lint the same documents again and again).
+Step (1), the document against the official OpenAPI schema, runs with jsonschema-rs over the
+library's own schema file (``metaschemas``); the library's own validator words the errors. Step (2), the library's keyword validators, is
+mirrored over plain dicts by ``_Walker``, in the same order and with the same rules, checking
+schema objects against their metaschema with jsonschema-rs. It is conservative: it only ever says
+"valid" when it is sure openapi-spec-validator would; anything unusual (a ``$ref`` it cannot
+follow, ``$id`` on the way, very deep nesting, a ``default`` the library's validator cannot take)
+makes it unsure, and the caller then lets the library itself decide (``reference``). It follows
+only ``#`` references inside the document.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 import string
-import tempfile
 import urllib.parse
-from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-from .yamlio import join_pointer
-
-_MAX_MESSAGE = 300
-_CACHE_VERSION = "1"  # bump when the verdict logic changes: on-disk entries then stop matching
-_CACHE_ENV = "CONFORMANCE_CACHE_DIR"
-_LRU_SIZE = 64
-
-
-def _offline(cls: type) -> type:
-    return type("Offline" + cls.__name__, (cls,), {"resolver_handlers": {}})
-
-
-def _reference_validator(family: str) -> type:
-    # Imported here: openapi-spec-validator pulls in pydantic-settings, requests and jsonschema-path
-    # (~0.2 s), which only an invalid or unusual document needs.
-    from openapi_spec_validator.validation import validators as v
-
-    cls = {"swagger2": v.OpenAPIV2SpecValidator, "oas30": v.OpenAPIV30SpecValidator,
-           "oas31": v.OpenAPIV31SpecValidator}[family]
-    return _offline(cls)
-
-
-def structural_errors(data: Any, family: str | None, version: str | None) -> Iterator[tuple[str, str]]:
-    """Yields (JSON pointer, message) for every structural error; nothing for a valid document."""
-    if not isinstance(data, dict):
-        yield "", "document is not a mapping (object)"
-        return
-    if family is None:
-        if version is None:
-            yield "", "no `openapi` or `swagger` field: not an OpenAPI document"
-        else:
-            yield "", f"unsupported OpenAPI version {version!r} (2.0, 3.0.x and 3.1.x are supported)"
-        return
-    key = _content_key(data, family)
-    cached = _cache_get(key) if key else None
-    if cached is None:
-        fast = _fast_errors(data, family)
-        cached = fast if fast is not None else list(_slow_errors(data, family))
-        if key:
-            _cache_put(key, cached)
-    yield from cached
-
-
-def _slow_errors(data: dict[str, Any], family: str) -> Iterator[tuple[str, str]]:
-    """openapi-spec-validator itself: the reference verdict, with per-error pointers."""
-    validator = _reference_validator(family)(data)
-    try:
-        for err in validator.iter_errors():
-            yield _from_jsonschema(err)
-    except RecursionError:
-        yield "", "validation gave up: references nest too deeply"
-    except Exception as exc:  # the validator raises (not yields) on unresolvable references
-        yield "", _shorten(f"validation could not complete: {type(exc).__name__}: {exc}")
-
-
-def _from_jsonschema(err: Any) -> tuple[str, str]:
-    path = list(getattr(err, "absolute_path", None) or getattr(err, "path", None) or ())
-    # oneOf/anyOf failures say "X is not valid under any of the given schemas"; the most
-    # relevant sub-error ("'description' is a required property") is what a person can fix.
-    context = getattr(err, "context", None)
-    if context:
-        from jsonschema.exceptions import best_match
-
-        err = best_match(context) or err
-        path = list(getattr(err, "absolute_path", None) or path)
-    return join_pointer("", *path), _message(str(getattr(err, "message", err)))
-
-
-def _message(message: str) -> str:
-    """First paragraph only (the rest repeats the schema), with the instance dump cut short."""
-    message = message.split("\n\n")[0]
-    for marker in (" is not valid under", " is not of type", " does not match", " is not one of"):
-        head, sep, tail = message.partition(marker)
-        if sep and len(head) > 60:
-            message = head[:57] + "…" + sep + tail
-            break
-    return _shorten(message)
-
-
-def _shorten(message: str) -> str:
-    message = " ".join(message.split())
-    return message if len(message) <= _MAX_MESSAGE else message[: _MAX_MESSAGE - 1] + "…"
-
-
-# --------------------------------------------------------------------------------------------
-# Cache per content hash
-
-
-_lru: OrderedDict[str, list[tuple[str, str]]] = OrderedDict()
-
-
-def _content_key(data: dict[str, Any], family: str) -> str | None:
-    try:
-        import orjson
-
-        blob = orjson.dumps(data)
-    except Exception:  # integers over 64 bits, or orjson missing: no caching, still correct
-        return None
-    h = hashlib.sha256(blob)
-    h.update(f"\0{family}\0{_osv_version()}\0{_CACHE_VERSION}".encode())
-    return h.hexdigest()
-
-
-def _cache_get(key: str) -> list[tuple[str, str]] | None:
-    if key in _lru:
-        _lru.move_to_end(key)
-        return _lru[key]
-    folder = os.environ.get(_CACHE_ENV)
-    if not folder:
-        return None
-    try:
-        with open(os.path.join(folder, f"structure-{key}.json"), encoding="utf-8") as fh:
-            value = [(str(p), str(m)) for p, m in json.load(fh)]
-    except (OSError, ValueError, TypeError):
-        return None
-    _remember(key, value)
-    return value
-
-
-def _cache_put(key: str, value: list[tuple[str, str]]) -> None:
-    _remember(key, value)
-    folder = os.environ.get(_CACHE_ENV)
-    if not folder:
-        return
-    try:  # write-then-rename, so a concurrent reader never sees half a file
-        os.makedirs(folder, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(value, fh, ensure_ascii=False)
-        os.replace(tmp, os.path.join(folder, f"structure-{key}.json"))
-    except OSError:
-        pass  # a cache that cannot be written is only a slower run
-
-
-def _remember(key: str, value: list[tuple[str, str]]) -> None:
-    _lru[key] = value
-    _lru.move_to_end(key)
-    while len(_lru) > _LRU_SIZE:
-        _lru.popitem(last=False)
-
-
-def clear_cache() -> None:
-    """Forget in-process verdicts (tests, benchmarks)."""
-    _lru.clear()
-
-
-# --------------------------------------------------------------------------------------------
-# Fast path
+from ..yamlio import join_pointer
+from .metaschemas import OAS31_BASE_DIALECT, metaschema_validator, official_schema, schema_valid
+from .reference import default_errors, dialect_error, from_jsonschema, message, root_resolver
 
 
 class _Unsure(Exception):
@@ -196,14 +33,13 @@ _UNSURE = object()
 # (a RecursionError, so "invalid"); past this depth we let it decide rather than guess.
 _MAX_DEPTH = 40
 _METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
-_OAS31_BASE_DIALECT = "https://spec.openapis.org/oas/3.1/dialect/base"
 _SCHEMA_WORDS = frozenset({"allOf", "anyOf", "oneOf", "not", "items", "properties", "default"})
 
 
-def _fast_errors(data: dict[str, Any], family: str) -> list[tuple[str, str]] | None:
+def fast_errors(data: dict[str, Any], family: str) -> list[tuple[str, str]] | None:
     """The errors openapi-spec-validator would find (same verdict), or None when unsure."""
-    errors = [] if _schema_valid(data, family) else [
-        _from_jsonschema(err) for err in _official_schema(family).iter_errors(data)]
+    errors = [] if schema_valid(data, family) else [
+        from_jsonschema(err) for err in official_schema(family).iter_errors(data)]
     walker = _Walker(data, family)
     try:
         walker.run()
@@ -214,144 +50,6 @@ def _fast_errors(data: dict[str, Any], family: str) -> list[tuple[str, str]] | N
             return errors
         return None
     return errors + walker.errors
-
-
-_official: dict[str, Any] = {}
-_SCHEMA_VERSIONS = {"swagger2": "2.0", "oas30": "3.0", "oas31": "3.1"}
-
-
-def _official_schema(family: str) -> Any:
-    """openapi-spec-validator's step (1) validator (jsonschema-rs when installed), made as it makes
-    its own: its factory, its schema file. That file is JSON, which it reads with a YAML loader
-    (~50 ms a version, once per process: 10 % of the whole validation of GitHub's description), so
-    it is read here with ``json``; tests/unit hold the two readings equal."""
-    validator = _official.get(family)
-    if validator is None:
-        from openapi_spec_validator import schemas
-
-        try:
-            validator = schemas.get_validator_for(_official_schema_content(family))
-        except Exception:  # a layout this does not know: its own (lazily made) object
-            validator = {"swagger2": schemas.openapi_v2_schema_validator,
-                         "oas30": schemas.openapi_v30_schema_validator,
-                         "oas31": schemas.openapi_v31_schema_validator}[family]
-        _official[family] = validator
-    return validator
-
-
-def _official_schema_content(family: str) -> Any:
-    return _package_json("openapi_spec_validator", f"resources/schemas/v{_SCHEMA_VERSIONS[family]}/schema.json")
-
-
-_rs_official: dict[str, Any] = {}
-
-
-def _schema_valid(data: Any, family: str) -> bool:
-    """Step (1)'s verdict without importing openapi-spec-validator: the validator its factory makes
-    with jsonschema-rs (``validator_cls_for(schema)(schema)`` over the same file). False means
-    "not valid, or cannot tell": the library's own object then gives the errors."""
-    validator = _rs_official.get(family)
-    if validator is None:
-        try:
-            import jsonschema_rs
-
-            schema = _official_schema_content(family)
-            validator = jsonschema_rs.validator_cls_for(schema)(schema)
-        except Exception:
-            validator = False
-        _rs_official[family] = validator
-    try:
-        return bool(validator and validator.is_valid(data))
-    except Exception:  # values the Rust side cannot take (e.g. huge integers)
-        return False
-
-
-def _package_json(package: str, relative: str) -> Any:
-    """A JSON data file of an installed package, found without importing the package (importing
-    openapi-spec-validator or openapi-schema-validator costs ~0.2 s each)."""
-    import importlib.util
-
-    spec = importlib.util.find_spec(package)
-    if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError(package)
-    with open(os.path.join(list(spec.submodule_search_locations)[0], relative), encoding="utf-8") as fh:
-        return json.load(fh)
-
-
-def _osv_version() -> str:
-    from importlib.metadata import version
-
-    return version("openapi-spec-validator")
-
-
-_meta_cache: dict[str, Any] = {}
-
-
-def _always(_: str) -> bool:
-    return True
-
-
-_DRAFT4 = "http://json-schema.org/draft-04/schema#"
-_OAS31_VOCAB = "https://spec.openapis.org/oas/3.1/meta/base"
-# Where openapi-schema-validator's registry (``_specifications.REGISTRY``) gets these documents;
-# read directly, since importing that package costs ~0.2 s. tests/unit hold them equal.
-_METASCHEMA_FILES = {
-    _DRAFT4: ("jsonschema_specifications", "schemas/draft4/metaschema.json"),
-    "https://spec.openapis.org/oas/3.1/dialect/base": ("openapi_schema_validator",
-                                                       "schemas/oas3.1/metaschema.json"),
-    _OAS31_VOCAB: ("openapi_schema_validator", "schemas/oas3.1/vocabularies/base"),
-}
-
-
-def _metaschema(uri: str) -> Any:
-    try:
-        return _package_json(*_METASCHEMA_FILES[uri])
-    except (OSError, ValueError, KeyError):  # another layout: ask the library's registry
-        from openapi_schema_validator._specifications import REGISTRY
-
-        return REGISTRY.contents(uri)
-
-
-def _is_valid_regex(pattern: str) -> bool:
-    """openapi-schema-validator's ``is_valid_regex``: ECMA ``regress`` when installed, else ``re``."""
-    try:
-        from regress import Regex, RegressError
-    except ImportError:
-        import re
-
-        try:
-            re.compile(pattern)
-        except re.error:
-            return False
-        return True
-    try:
-        Regex(pattern)
-    except RegressError:
-        return False
-    return True
-
-
-def _metaschema_validator(family: str) -> Any:
-    """jsonschema-rs validator of schema objects against the metaschema openapi-spec-validator uses:
-    draft-04 for 2.0/3.0 (``OAS30Validator.check_schema``), the OAS 3.1 base dialect for 3.1.
-    Formats as its format checkers judge them: of those the metaschemas name, only ``regex`` is
-    checked there (with Python's ``re``, or ECMA ``regress`` when installed: the same function is
-    called here); ``uri`` and ``uri-reference`` are not checked at all."""
-    if family in _meta_cache:
-        return _meta_cache[family]
-    import jsonschema_rs
-
-    formats = {"regex": _is_valid_regex, "uri": _always, "uri-reference": _always}
-    validator: Any
-    if family == "oas31":
-        validator = jsonschema_rs.Draft202012Validator(
-            _metaschema(_OAS31_BASE_DIALECT), formats=formats, validate_formats=True,
-            registry=jsonschema_rs.Registry([(_OAS31_VOCAB, _metaschema(_OAS31_VOCAB))]))
-    else:
-        validator = jsonschema_rs.Draft4Validator(_metaschema(_DRAFT4), formats=formats,
-                                                  validate_formats=True)
-    _meta_cache[family] = validator
-    return validator
 
 
 # A pointer, built only when an error needs it: a str, or (parent pointer, key or index).
@@ -386,7 +84,7 @@ class _Walker:
         self.targets: dict[str, Any] = {}  # $ref -> (target, pointer) or _UNSURE
         self.names: list[str] = []  # path parameter names of the list ``names_of`` (_operation)
         self.names_of: Any = None
-        self.meta = _metaschema_validator(family)
+        self.meta = metaschema_validator(family)
 
     # -- SchemaPath semantics --------------------------------------------------------------
     def _d(self, node: Any, ptr: _Ptr = "") -> Any:
@@ -466,8 +164,8 @@ class _Walker:
             raise _Unsure
         return value
 
-    def _error(self, ptr: _Ptr, message: str) -> None:
-        self.errors.append((_render(ptr), _message(message)))
+    def _error(self, ptr: _Ptr, text: str) -> None:
+        self.errors.append((_render(ptr), message(text)))
 
     # -- RootValidator and below -----------------------------------------------------------
     def run(self) -> None:
@@ -633,12 +331,13 @@ class _Walker:
                 props |= self._collect(self._d(value[kw]), stack)
         return props
 
+
     def _meta_check(self, value: Any, ptr: _Ptr) -> bool:
         if self.family == "oas31":
             dialect = self._dialect(value, ptr)
             if dialect is None:
                 return False
-            if dialect != _OAS31_BASE_DIALECT:
+            if dialect != OAS31_BASE_DIALECT:
                 return self._meta_check_other(value, dialect, ptr)
         if self.meta.is_valid(value):
             return True
@@ -659,50 +358,27 @@ class _Walker:
             if not isinstance(dialect, str):
                 raise _Unsure
             return dialect
-        return _OAS31_BASE_DIALECT
+        return OAS31_BASE_DIALECT
 
     def _meta_check_other(self, value: Any, dialect: str, ptr: _Ptr) -> bool:
         """A dialect other than OAS 3.1's base one: exactly the reference's own check (rare)."""
-        from jsonschema.validators import validator_for
-        from openapi_schema_validator import oas31_format_checker
-
-        cls = validator_for({"$schema": dialect}, default=None)
-        if cls is None:
-            self._error(ptr, f"Unknown JSON Schema dialect: {dialect!r}")
-            return False
-        try:
-            cls.check_schema(value, format_checker=oas31_format_checker)
-        except Exception as exc:
-            self._error(ptr, f"invalid schema: {getattr(exc, 'message', exc)}")
-            return False
-        return True
+        problem = dialect_error(value, dialect)
+        if problem is not None:
+            self._error(ptr, problem)
+        return problem is None
 
     def _default(self, schema: Any, default: Any, ptr: _Ptr) -> None:
         """``ValueValidator``: the default against its schema, with the reference's own validator
         class and format checker, resolving ``$ref`` from the document root."""
-        from openapi_schema_validator import oas30_format_checker, oas31_format_checker
-        from openapi_schema_validator.validators import OAS30Validator, OAS31Validator
-
-        if self.family == "oas31":
-            cls: Callable[..., Any] = OAS31Validator
-            checker = oas31_format_checker
-        else:
-            cls, checker = OAS30Validator, oas30_format_checker
         try:
-            validator = cls(schema, _resolver=self._root_resolver(), format_checker=checker)
-            for err in validator.iter_errors(default):
-                self._error((ptr, "default"), f"default value: {err.message}")
+            for problem in default_errors(schema, default, self.family, self._root_resolver()):
+                self._error((ptr, "default"), f"default value: {problem}")
         except RecursionError:
             raise
         except Exception:  # e.g. a reference it cannot resolve: the reference raises too
             raise _Unsure from None
 
     def _root_resolver(self) -> Any:
-        # What ``SchemaPath.from_dict`` builds: the document as a draft 2020-12 resource at "".
         if self._resolver is None:
-            from referencing import Registry
-            from referencing.jsonschema import DRAFT202012
-
-            registry: Any = Registry().with_resource("", DRAFT202012.create_resource(self.root))
-            self._resolver = registry.resolver(base_uri="")
+            self._resolver = root_resolver(self.root)
         return self._resolver
