@@ -218,8 +218,13 @@ def _build_from_tree(tree: Any, limits: Limits) -> Any:
 
     root = tree.root_id()
     k = kind[root]
-    if k in (_MAP, _SEQ):
-        return build(root, k, 1)
+    try:
+        if k in (_MAP, _SEQ):
+            return build(root, k, 1)
+    finally:
+        # ``build`` refers to itself through its closure: a cycle that would keep every key and
+        # value list of the document alive until a full collection (which the engine defers).
+        build = None  # type: ignore[assignment]  # noqa: F841
     if k == _BAD or not words[root * _WORDS] & R_VAL:
         raise NotFast("root type")
     return None if k == _NIL else vals[root] if k == _QUOTED else resolve(vals[root])

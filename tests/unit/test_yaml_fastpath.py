@@ -362,3 +362,29 @@ def test_corpus_locations_match_libyaml() -> None:
 def test_locator_degenerate_documents(text: str) -> None:
     got, want = _both(text, ["", "/0", "/a"])
     assert got == want
+
+
+def test_fast_parse_leaves_no_cycles_behind():
+    """The engine defers full collections while a document is checked, so a load that leaves
+    cyclic garbage (a recursive closure holding every scalar) would keep each document's strings
+    alive for the rest of a many-document run."""
+    import gc
+
+    from conformance import yamlio
+
+    text = "paths:\n" + "".join(f"  /p{i}:\n    get: {{summary: s{i}, tags: [a, b]}}\n" for i in range(3000))
+    import tracemalloc
+
+    yamlio.parse("a: 1\n", path="warm.yaml")  # one-time set-up (layout check, resolvers)
+    gc.collect()
+    gc.disable()
+    tracemalloc.start()
+    try:
+        data = yamlio.parse(text, path="t.yaml")
+        assert len(data["paths"]) == 3000
+        del data
+        left, _peak = tracemalloc.get_traced_memory()
+        assert left < 100_000, left  # with the cycle: the document's strings, ~1 MB
+    finally:
+        tracemalloc.stop()
+        gc.enable()
