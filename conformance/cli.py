@@ -146,6 +146,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def entry() -> None:
+    """The console script and ``python -m conformance``: ``main``, then a fast exit.
+
+    Everything a command opens (servers, containers, pools, files) is closed inside ``main``;
+    what is left is the interpreter freeing every object one by one, ~20 ms for a 4 MB document
+    and ~60 ms for a 13 MB one, which the OS does at once. The in-process API never exits."""
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`| head`): nothing more can be written
+            pass
+    os._exit(code)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:

@@ -54,6 +54,7 @@ def check_document(doc: SpecDocument, rules: Sequence[RuleSpec], *, raise_errors
 
 
 SPLIT_MIN_NODES = 4000  # below this a fork (~20 ms) costs more than half the rules save
+SHARED_SOURCE_MAP_CHARS = 8_000_000
 
 
 def _valid(doc: SpecDocument) -> bool:
@@ -81,9 +82,11 @@ class _Split:
         if len(groups) < 2 or len(groups) > TaskPipe.MAX_TASKS:
             return None
         split = cls(doc, groups, nodes)
-        # Line numbers come from a parsed copy of the text (~7x its size for JSON): built here, it
-        # is shared with the child page for page instead of being built twice.
-        doc.root.locate("")
+        # Line numbers come from a parsed copy of the text (~7x its size for JSON). For a very big
+        # document it is built here and shared with the child page for page (GitHub's 13 MB: 90 MB
+        # less in all); below that, each process builds its own in parallel, which is faster.
+        if len(doc.root.text) >= SHARED_SOURCE_MAP_CHARS:
+            doc.root.locate("")
         split.pending = start_forked(split._drain)
         if split.pending is None:
             split.tasks.close()
