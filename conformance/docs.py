@@ -1,6 +1,7 @@
 """Rule documentation generated from the catalogue and the rule cases, never written by hand.
 
-``python -m conformance.docs`` rewrites ``docs/rules.md``, ``docs/coverage.md`` and the examples
+``python -m conformance.docs`` rewrites ``docs/rules.md``, ``docs/coverage.md``, the compiled
+built-in YAML (``builtin/compiled.json``, see ``builtin_data``) and the examples
 file shipped in the package (so ``conformance explain`` shows them when installed);
 ``--check`` fails when any of them is out of date (CI runs it).
 """
@@ -13,8 +14,10 @@ import os
 import sys
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
+from .builtin_data import COMPILED, compile_builtin
 from .model import RuleSpec
 
 _EXAMPLES = resources.files("conformance") / "builtin" / "examples.json"
@@ -134,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
         os.path.join(args.root, "docs", "coverage.md"): coverage_page(rules, catalogue),
         os.path.join(args.root, "conformance", "builtin", "examples.json"):
             json.dumps(examples, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+        os.path.join(args.root, "conformance", "builtin", COMPILED):
+            compile_builtin(Path(args.root) / "conformance" / "builtin"),
     }
     stale = []
     for path, text in targets.items():

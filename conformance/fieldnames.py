@@ -32,7 +32,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from . import yamlio
 
 __all__ = [
     "Concept",
@@ -176,7 +175,10 @@ def _build(data: Mapping[str, Any]) -> _Index:
 
 @lru_cache(maxsize=1)
 def _index() -> _Index:
-    return _build(yamlio.load_file(str(FIELDNAMES_PATH)).data)
+    from .builtin_data import parse_builtin
+
+    return _build(parse_builtin("data/fieldnames.yaml", FIELDNAMES_PATH.read_text("utf-8"),
+                                path=str(FIELDNAMES_PATH)))
 
 
 # --- matching ------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from importlib import resources
 from typing import Any
 
 from . import yamlio
+from .builtin_data import parse_builtin
 from .errors import ProfileError, SpecLoadError
 from .model import Citation, Confidence, Kind, ProfileInfo, RuleSpec, Severity, Text
 from .registry import CheckImpl, load_checks
@@ -68,7 +69,7 @@ def load_catalogue() -> Catalogue:
     sources: dict[str, str] = {}
     areas: dict[str, Text] = {}
     retired_file = _BUILTIN / "retired.yaml"
-    retired_data = yamlio.parse(retired_file.read_text("utf-8"), path="retired.yaml") or {}
+    retired_data = parse_builtin("retired.yaml", retired_file.read_text("utf-8")) or {}
     retired = {str(k): str(v) for k, v in (retired_data.get("retired") or {}).items()}
     for entry in sorted((_BUILTIN / "catalog").iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".yaml"):
@@ -76,7 +77,7 @@ def load_catalogue() -> Catalogue:
         name = f"builtin/catalog/{entry.name}"
         loaded = yamlio.LoadedFile(path=name, text=entry.read_text("utf-8"), fmt="yaml", data=None,
                                    sha256="")
-        loaded.data = yamlio.parse(loaded.text, path=name)
+        loaded.data = parse_builtin(f"catalog/{entry.name}", loaded.text, path=name)
         validate(loaded.data, "catalog.schema.json", file=name, what="rule catalogue", loaded=loaded)
         area_id = entry.name.removesuffix(".yaml")
         if "area" in loaded.data:
@@ -203,8 +204,8 @@ def _read_profile(ref: str, *, relative_to: str | None) -> tuple[str, Any, yamli
         raise ProfileError(f"unknown profile {ref!r}{hint}")
     src = f"builtin:{name}"
     text = entry.read_text("utf-8")
-    loaded = yamlio.LoadedFile(path=src, text=text, fmt="yaml", data=yamlio.parse(text, path=src),
-                               sha256="")
+    loaded = yamlio.LoadedFile(path=src, text=text, fmt="yaml",
+                               data=parse_builtin(f"profiles/{name}.yaml", text, path=src), sha256="")
     return src, loaded.data, loaded, relative_to or ""
 
 

@@ -17,7 +17,6 @@ from operator import add, sub
 from typing import Any
 
 from ..limits import Limits
-from ..pyyaml_load import IMPLICIT_RESOLVERS, STR_TAG, scalar_constructor
 from . import SLOW, NotFast
 from .binding import (
     R_KEYQUO,
@@ -49,6 +48,10 @@ _INDICATORS = frozenset(",[]{}#&*!|>'\"%@`")
 
 def _plain_resolver() -> Any:
     """value -> Python value for plain scalars, exactly as the PyYAML path constructs them."""
+    # Imported here, not at the top: locate.py (line numbers, JSON documents too) imports this
+    # module for its refusal rules and must not pull in PyYAML.
+    from ..pyyaml_load import IMPLICIT_RESOLVERS, STR_TAG, scalar_constructor
+
     resolver = IMPLICIT_RESOLVERS  # first character -> [(tag, regexp)]
     construct = scalar_constructor()
     str_tag = STR_TAG
@@ -129,8 +132,14 @@ def _refused_text(text: str, raw: bytes) -> bool:
 _WORDS = 18
 _TYPE, _KEY, _KEY_LEN, _VAL, _VAL_LEN, _FIRST, _NEXT = 0, 3, 4, 9, 10, 14, 16
 _BAD, _PLAIN, _QUOTED, _NIL, _MAP, _SEQ = range(6)  # what a node is, for the builder
-# A plain scalar whose first character is not one of these is a string as written.
-_RESOLVED_FIRST = frozenset(IMPLICIT_RESOLVERS) | _INDICATORS
+
+
+def _resolved_first() -> frozenset[str]:
+    """A plain scalar whose first character is not one of these is a string as written."""
+    from ..pyyaml_load import IMPLICIT_RESOLVERS
+
+    return frozenset(IMPLICIT_RESOLVERS) | _INDICATORS
+
 _KEY_CHECK = _INDICATORS | {"<"}  # keys needing the exact check: "<<" or an indicator
 
 
@@ -169,7 +178,7 @@ def _build_from_tree(tree: Any, limits: Limits) -> Any:
     keys, vals = _scalars(words, _KEY, arena, base, text), _scalars(words, _VAL, arena, base, text)
     kind = list(map(_Kinds().__getitem__, words[_TYPE::_WORDS]))
     first, nxt = words[_FIRST::_WORDS].tolist(), words[_NEXT::_WORDS].tolist()
-    resolve, special = _plain_resolver(), _RESOLVED_FIRST
+    resolve, special = _plain_resolver(), _resolved_first()
     NONE, max_depth = R_NONE, limits.max_depth
 
     def build(node: int, k: int, depth: int) -> Any:

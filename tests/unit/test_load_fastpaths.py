@@ -226,7 +226,8 @@ def test_schema_step_verdict_is_the_librarys() -> None:
 
 def test_a_clean_lint_imports_no_reference_validator(tmp_path) -> None:
     """Start-up: openapi-spec-validator, openapi-schema-validator, jsonschema and networkx are
-    only for invalid documents, examples, error wording and graphs."""
+    only for invalid documents, examples, error wording and graphs; PyYAML only for YAML text
+    (the package's own YAML comes from builtin/compiled.json)."""
     import subprocess
     import sys
 
@@ -236,6 +237,6 @@ def test_a_clean_lint_imports_no_reference_validator(tmp_path) -> None:
     code = ("import sys; from conformance.cli import main; "
             f"main(['lint', '-q', '--format', 'json', '-o', {str(tmp_path / 'o.json')!r}, {str(spec)!r}]); "
             "print(sorted(m for m in ('openapi_spec_validator', 'openapi_schema_validator', 'jsonschema', "
-            "'networkx', 'vietnam_provinces', 'requests') if m in sys.modules))")
+            "'networkx', 'vietnam_provinces', 'requests', 'yaml') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr

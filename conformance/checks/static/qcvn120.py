@@ -12,7 +12,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from ... import fieldnames, yamlio
+from ... import fieldnames
+from ...builtin_data import parse_builtin
 from ...model import Problem
 from ...nodes import Node, operations
 from ...registry import CheckContext, static_check
@@ -25,7 +26,7 @@ from ._util import schema_properties
 @lru_cache(maxsize=1)
 def packets() -> Mapping[str, Mapping[str, Any]]:
     path = resources.files("conformance") / "builtin" / "data" / "qcvn120.yaml"
-    data = yamlio.parse(path.read_text("utf-8"), path="builtin/data/qcvn120.yaml")
+    data = parse_builtin("data/qcvn120.yaml", path.read_text("utf-8"), path="builtin/data/qcvn120.yaml")
     return data["packets"]
 
 
