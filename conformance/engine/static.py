@@ -15,7 +15,9 @@ from ..nodes import Node, walk
 from ..registry import CheckContext, load_checks
 from ..specs import SpecDocument
 from .outcomes import error_outcome, outcome_from, skipped_outcome
-from .process import TaskPipe, start_forked
+from .process import ForkedStream, TaskPipe
+
+start_stream = ForkedStream.start  # a name tests can replace
 
 STRUCTURE_CHECK = "openapi_structure"
 
@@ -73,8 +75,9 @@ class _Split:
     def __init__(self, doc: SpecDocument, groups: list[list[RuleSpec]], nodes: Sequence[Node]) -> None:
         self.doc, self.groups, self.nodes = doc, groups, nodes
         self.tasks = TaskPipe(len(groups))
-        self.pending: Any = None
-        self.taken: list[int] = []  # groups this process ran (the child keeps its own list)
+        self.child: Any = None  # ForkedStream
+        self.taken: list[int] = []  # groups this process ran
+        self.received: dict[int, list[Outcome]] = {}  # groups the child ran, as they arrive
 
     @classmethod
     def start(cls, doc: SpecDocument, rules: Sequence[RuleSpec], nodes: Sequence[Node]) -> _Split | None:
@@ -87,32 +90,37 @@ class _Split:
         # less in all); below that, each process builds its own in parallel, which is faster.
         if len(doc.root.text) >= SHARED_SOURCE_MAP_CHARS:
             doc.root.locate("")
-        split.pending = start_forked(split._drain)
-        if split.pending is None:
+        split.child = start_stream(split._child_work)
+        if split.child is None:
             split.tasks.close()
             return None
         return split
 
-    def _drain(self, valid: bool = True) -> list[Outcome]:
-        out: list[Outcome] = []
+    def _child_work(self, send: Any) -> None:
+        """In the child: each group taken, run, and sent back at once (index, outcomes)."""
         while (i := self.tasks.take()) is not None:
-            self.taken.append(i)
-            out.extend(_run_rules(self.doc, [r for r in self.groups[i] if valid or not r.requires_valid],
-                                  self.nodes, raise_errors=False))
-        return out
+            send((i, _run_rules(self.doc, self.groups[i], self.nodes, raise_errors=False)))
 
     def finish(self, valid: bool) -> list[Outcome]:
+        outcomes: list[Outcome] = []
         try:
-            outcomes = self._drain(valid)
-            child = self.pending()
+            while (i := self.tasks.take()) is not None:
+                self.taken.append(i)
+                outcomes.extend(_run_rules(self.doc, [r for r in self.groups[i] if valid or not r.requires_valid],
+                                           self.nodes, raise_errors=False))
+                self.received.update(self.child.poll())  # unpickle between own groups
+            self.received.update(self.child.finish())
         finally:
             self.tasks.close()
-        if child is None:  # the child failed: whatever this process did not take runs here now
-            rest = [r for i, group in enumerate(self.groups) if i not in self.taken for r in group
-                    if valid or not r.requires_valid]
-            return outcomes + _run_rules(self.doc, rest, self.nodes, raise_errors=False)
+        # A child that died took groups it never sent: whatever neither process has, runs here.
+        rest = [r for i, group in enumerate(self.groups) if i not in self.taken and i not in self.received
+                for r in group if valid or not r.requires_valid]
+        if rest:
+            outcomes.extend(_run_rules(self.doc, rest, self.nodes, raise_errors=False))
         needs_valid = {r.id for group in self.groups for r in group if r.requires_valid}
-        return outcomes + [o for o in child if valid or o.rule not in needs_valid]
+        for group in self.received.values():
+            outcomes.extend(o for o in group if valid or o.rule not in needs_valid)
+        return outcomes
 
 
 # Groups are offered in this order (slowest first, from bench/rule_times.py on GitHub and Stripe),

@@ -104,10 +104,14 @@ def test_split_child_failure_hands_its_share_back(tmp_path, monkeypatch):
     alone = check_document(doc, rules)
     monkeypatch.setattr(static, "SPLIT_MIN_NODES", 0)
 
-    def dying_child(func):  # what start_forked gives when the child was killed mid-way
-        return lambda: None
+    class SilentChild:  # a child that ended before sending anything
+        def poll(self):
+            return []
 
-    monkeypatch.setattr(static, "start_forked", dying_child)
+        def finish(self):
+            return []
+
+    monkeypatch.setattr(static, "start_stream", lambda work: SilentChild())
     assert check_document(doc, rules, workers=2) == alone
     monkeypatch.undo()
 
@@ -125,26 +129,45 @@ def test_split_child_failure_hands_its_share_back(tmp_path, monkeypatch):
 
 
 def test_task_pipe_gives_each_task_to_one_taker():
-    from conformance.engine.process import TaskPipe, start_forked
+    from conformance.engine.process import ForkedStream, TaskPipe
 
     tasks = TaskPipe(200)
-    child = start_forked(lambda: [t for t in iter(tasks.take, None)])
+
+    def work(send):
+        for t in iter(tasks.take, None):
+            send(t)
+
+    child = ForkedStream.start(work)
     mine = [t for t in iter(tasks.take, None)]
-    theirs = child()
+    theirs = child.poll() + child.finish()
     tasks.close()
-    assert sorted(mine + theirs) == list(range(200))
+    assert child.ok and sorted(mine + theirs) == list(range(200))
 
 
-def test_forked_child_result_and_failure():
-    from conformance.engine.process import start_forked
+def test_forked_stream_messages_and_failures():
+    from conformance.engine.process import ForkedStream
 
-    ok = start_forked(lambda: {"pid": os.getpid(), "data": list(range(100_000))})
-    value = ok()
-    assert value["pid"] != os.getpid() and value["data"][-1] == 99_999  # bigger than a pipe buffer
-    bad = start_forked(lambda: 1 / 0)
-    assert bad() is None
-    killed = start_forked(lambda: os._exit(3))
-    assert killed() is None
+    def big(send):
+        send({"pid": os.getpid()})
+        send(list(range(300_000)))  # far bigger than a pipe's buffer
+
+    ok = ForkedStream.start(big)
+    first, second = ok.finish()
+    assert ok.ok and first["pid"] != os.getpid() and second[-1] == 299_999
+
+    def fails(send):
+        send("before")
+        raise RuntimeError("boom")
+
+    bad = ForkedStream.start(fails)
+    assert bad.finish() == ["before"] and not bad.ok  # what was sent arrives; the end mark does not
+
+    def killed(send):
+        send(1)
+        os._exit(3)
+
+    gone = ForkedStream.start(killed)
+    assert gone.finish() == [1] and not gone.ok
 
 
 def test_model_objects_survive_pickling_unchanged():
