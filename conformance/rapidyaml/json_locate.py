@@ -11,7 +11,7 @@ import json
 import re
 from typing import Any
 
-from . import SLOW, NotFast
+from . import NotFast
 from .binding import (
     R_KEY,
     R_MAP,
@@ -62,10 +62,9 @@ class JsonLocator(Locator):
     the reference. Every offset answered is checked against the text (a quote, a bracket, a comma
     where one must be); what it cannot confirm returns SLOW for that pointer."""
 
-    __slots__ = ("surrogates", "results", "offsets", "members", "trusted")
+    __slots__ = ("surrogates", "offsets", "members", "trusted")
     _TABLE_AFTER = 64  # find_child scans siblings (~30 ns each); a dict costs ~2 us per member
     surrogates: bool  # the text has surrogate escapes
-    results: dict[str, tuple[int, int]]  # pointer -> (line, column)
     offsets: dict[int, int]  # node -> offset answered for it
     members: dict[int, Any]  # mapping -> lookups so far, or a dict of its members by name
     trusted: dict[int, bool]  # mapping -> whether a member not found there is missing
@@ -92,23 +91,11 @@ class JsonLocator(Locator):
             return False
         loc.paths[""] = (root, ty, None)  # type: ignore[assignment]
         loc.offsets = {root: start}
-        loc.results, loc.members, loc.trusted = {}, {}, {}
+        loc.members, loc.trusted = {}, {}
         loc.surrogates = _JSON_SURROGATE.search(orig) is not None
         return loc
 
-    def locate(self, pointer: str) -> Any:  # type: ignore[override]
-        """(line, column) of a JSON pointer given as written (findings repeat pointers: answers
-        are cached by it), or SLOW."""
-        hit = self.results.get(pointer)
-        if hit is None:
-            try:
-                offset = self._pointer_offset(pointer)
-            except Exception:
-                return SLOW
-            hit = self.results[pointer] = self._line_col(offset)
-        return hit
-
-    def _pointer_offset(self, pointer: str) -> int:
+    def _offset(self, pointer: str) -> int:  # Locator.locate calls it; SourceMap caches answers
         if pointer[:1] != "/" and pointer:
             raise NotFast("not a pointer")  # the reference answers None
         # pointer prefix as written -> (node, type or -1 until needed, key's UTF-8 or None)
