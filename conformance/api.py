@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from . import __version__
-from .engine.process import document_gc
+from .collector import document_gc
 from .engine.static import check_document, load_error_outcomes, subject_of
 from .errors import SpecLoadError, UsageError
 from .model import Outcome, RuleSpec, RunResult, Subject

@@ -7,11 +7,11 @@ is defensive: on a structurally invalid document it yields what it can and never
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from .collector import no_gc
 from .specs import BUNDLE_KEY, SpecDocument
 from .yamlio import escape_token, join_pointer
 
@@ -96,13 +96,8 @@ def walk(doc: SpecDocument) -> Iterator[Node]:
     if nodes is None or doc.cache.get("nodes_of") is not doc.data:
         # The walk makes only acyclic objects (tens of thousands on big documents): the cyclic
         # collector, run again and again meanwhile, would find nothing and cost ~15 % of it.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with no_gc():
             nodes = _walk(doc)
-        finally:
-            if collecting:
-                gc.enable()
         doc.cache["nodes"] = nodes
         doc.cache["nodes_of"] = doc.data
     return iter(nodes)

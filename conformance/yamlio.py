@@ -14,12 +14,12 @@ stays the reference. Line and column numbers are computed only when a finding ne
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 from dataclasses import dataclass, field
 from typing import Any
 
+from .collector import no_gc
 from .errors import SpecLoadError
 from .json_parse import parse_json
 from .limits import DEFAULT_LIMITS, Limits, check_flow_depth
@@ -89,15 +89,10 @@ def parse(text: str, *, path: str, fmt: str | None = None, limits: Limits = DEFA
     The cyclic collector is off meanwhile: parsing makes up to millions of containers, none of
     them garbage, and the collections they would trigger cost ~10 % of a YAML parse."""
     fmt = fmt or guess_format(path, text)
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with no_gc():
         if fmt == "json":
             return parse_json(text, path=path, limits=limits)
         return _parse_yaml(text, path=path, limits=limits)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def load_file(path: str, *, limits: Limits = DEFAULT_LIMITS) -> LoadedFile:

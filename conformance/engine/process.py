@@ -1,9 +1,4 @@
-"""Process-level tactics for big documents: garbage-collector handling and a forked helper.
-
-A parsed 13 MB description is millions of small, acyclic dicts, lists and strings. Python's
-cyclic collector scans all of them again at every full collection it triggers while the rules
-allocate (~10 % of a lint). ``document_gc`` parses with the collector off, then freezes what was
-loaded (``gc.freeze``: the collector no longer scans it) until the document is done.
+"""A second process for a big document: a forked helper and a task queue shared with it.
 
 ``ForkedStream`` runs work in a forked child that streams its results back, so a second core can
 run half of a big document's rules over the same (copy-on-write) parsed data without parsing it
@@ -14,49 +9,10 @@ child hands its share back to the caller.
 
 from __future__ import annotations
 
-import gc
 import os
 import pickle
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
-
-
-@contextmanager
-def document_gc() -> Iterator[Callable[[], None]]:
-    """Collector off while loading; call the yielded ``loaded()`` once the document is parsed."""
-    was_enabled = gc.isenabled()
-    frozen = False
-    gc.disable()
-
-    def loaded() -> None:
-        nonlocal frozen
-        if not frozen:
-            gc.freeze()
-            frozen = True
-        if was_enabled:
-            gc.enable()
-
-    try:
-        yield loaded
-    finally:
-        if frozen:
-            gc.unfreeze()
-        if was_enabled:
-            gc.enable()
-
-
-@contextmanager
-def no_gc() -> Iterator[None]:
-    """Collector off while building many acyclic objects (a report's dicts): each collection it
-    would trigger scans the whole live heap, parsed documents and results included."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def can_fork() -> bool:

@@ -30,7 +30,7 @@ def subject_of(doc: SpecDocument) -> Subject:
 def check_document(doc: SpecDocument, rules: Sequence[RuleSpec], *, raise_errors: bool = False,
                    workers: int = 1) -> list[Outcome]:
     """Every static rule's outcome on one document. ``workers`` > 1 lets a big document's rules
-    run in two processes (see ``_split``); the outcomes are the same either way."""
+    run in two processes (see ``_Split``); the outcomes are the same either way."""
     rules = [r for r in rules if r.kind is Kind.STATIC]
     structural = [r for r in rules if r.check == STRUCTURE_CHECK]
     others = [r for r in rules if r.check != STRUCTURE_CHECK]

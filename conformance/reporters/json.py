@@ -10,7 +10,7 @@ import json
 from operator import attrgetter
 from typing import Any
 
-from ..engine.process import no_gc
+from ..collector import no_gc
 from ..errors import UsageError
 from ..model import (
     Citation,
